@@ -1,0 +1,64 @@
+"""iqcore: the typed domain model and explainable rules engine of the Network IQ.
+
+``import iqcore`` is cheap: it loads the model classes and the error types, nothing more.
+Reference data, pycountry's databases, storage backends and the command line load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from iqcore import errors
+from iqcore._version import __version__
+from iqcore.errors import (
+    IqcoreError,
+    NotFound,
+    PluginError,
+    Problem,
+    RuleConflict,
+    StorageError,
+    ValidationError,
+)
+from iqcore.model import *  # noqa: F403
+from iqcore.model import __all__ as _model_all
+
+if TYPE_CHECKING:
+    from iqcore.serialization import from_dict, from_json, to_dict, to_json
+
+# Names loaded on first use: (module, attribute).
+_LAZY: dict[str, tuple[str, str]] = {
+    "to_json": ("iqcore.serialization", "to_json"),
+    "from_json": ("iqcore.serialization", "from_json"),
+    "to_dict": ("iqcore.serialization", "to_dict"),
+    "from_dict": ("iqcore.serialization", "from_dict"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'iqcore' has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), attr)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "IqcoreError",
+    "NotFound",
+    "PluginError",
+    "Problem",
+    "RuleConflict",
+    "StorageError",
+    "ValidationError",
+    "__version__",
+    "errors",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+    *_model_all,
+]
