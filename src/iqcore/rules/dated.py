@@ -7,6 +7,7 @@ Every rule and parameter of iqcore has a legal reference and a validity interval
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -161,11 +162,15 @@ def _values_in_order(
     for value in values:
         if not isinstance(value, ParameterValue):
             raise TypeError(f"{attribute.name} holds an item that is not a ParameterValue")
-    for a, b in zip(values, values[1:], strict=False):
+    for a, b in itertools.pairwise(values):
         if a.validity.valid_from >= b.validity.valid_from:
             raise ValueError(f"{attribute.name} must be in order of valid_from")
         if a.validity.overlaps(b.validity):
             raise ValueError(f"{attribute.name} has overlapping validity intervals")
+
+
+def _to_tuple(values: Iterable[ParameterValue[Any]]) -> tuple[ParameterValue[Any], ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
