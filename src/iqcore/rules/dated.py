@@ -157,8 +157,8 @@ class ParameterValue(Generic[T]):
 def _values_in_order(
     _inst: object, attribute: attrs.Attribute[Any], values: tuple[ParameterValue[Any], ...]
 ) -> None:
-    if not values:
-        raise ValueError(f"{attribute.name} needs at least one value")
+    if not isinstance(values, tuple) or not values:
+        raise ValueError(f"{attribute.name} needs a tuple of at least one value")
     for value in values:
         if not isinstance(value, ParameterValue):
             raise TypeError(f"{attribute.name} holds an item that is not a ParameterValue")
@@ -167,10 +167,6 @@ def _values_in_order(
             raise ValueError(f"{attribute.name} must be in order of valid_from")
         if a.validity.overlaps(b.validity):
             raise ValueError(f"{attribute.name} has overlapping validity intervals")
-
-
-def _to_tuple(values: Iterable[ParameterValue[Any]]) -> tuple[ParameterValue[Any], ...]:
-    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
