@@ -189,7 +189,7 @@ class Parameter(Generic[T]):
 
     id: str = attrs.field(validator=check_id)
     title: str = attrs.field(validator=nonempty_str)
-    values: tuple[ParameterValue[T], ...] = attrs.field(converter=tuple, validator=_values_in_order)
+    values: tuple[ParameterValue[T], ...] = attrs.field(validator=_values_in_order)
     jurisdiction: Jurisdiction = attrs.field(default=FEDERAL, validator=instance(Jurisdiction))
     unit: str | None = attrs.field(default=None, validator=optional_nonempty_str)
 
@@ -219,14 +219,13 @@ class Parameter(Generic[T]):
         unit: str | None = None,
     ) -> Parameter[T]:
         """A parameter with one value in force from *valid_from* on."""
-        return cls(
+        first: ParameterValue[T] = ParameterValue(
+            value=value, validity=Validity(valid_from=valid_from), reference=reference
+        )
+        return Parameter[T](
             id=id,
             title=title,
-            values=(
-                ParameterValue(
-                    value=value, validity=Validity(valid_from=valid_from), reference=reference
-                ),
-            ),
+            values=(first,),
             jurisdiction=jurisdiction,
             unit=unit,
         )
@@ -242,13 +241,14 @@ class Parameter(Generic[T]):
         unit: str | None = None,
     ) -> Parameter[T]:
         """A parameter from ``(valid_from, valid_until, value, reference)`` tuples."""
-        return cls(
+        items: tuple[ParameterValue[T], ...] = tuple(
+            ParameterValue(value=v, validity=Validity(valid_from=f, valid_until=u), reference=r)
+            for f, u, v, r in values
+        )
+        return Parameter[T](
             id=id,
             title=title,
-            values=tuple(
-                ParameterValue(value=v, validity=Validity(valid_from=f, valid_until=u), reference=r)
-                for f, u, v, r in values
-            ),
+            values=items,
             jurisdiction=jurisdiction,
             unit=unit,
         )
