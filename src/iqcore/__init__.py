@@ -23,7 +23,8 @@ from iqcore.model import *  # noqa: F403
 from iqcore.model import __all__ as _model_all
 
 if TYPE_CHECKING:
-    from iqcore.serialization import from_dict, from_json, to_dict, to_json
+    from iqcore.serialization import from_dict, from_json, json_schema, to_dict, to_json
+    from iqcore.storage import open_store
 
 # Names loaded on first use: (module, attribute).
 _LAZY: dict[str, tuple[str, str]] = {
@@ -31,6 +32,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "from_json": ("iqcore.serialization", "from_json"),
     "to_dict": ("iqcore.serialization", "to_dict"),
     "from_dict": ("iqcore.serialization", "from_dict"),
+    "json_schema": ("iqcore.serialization", "json_schema"),
+    "open_store": ("iqcore.storage", "open_store"),
 }
 
 
@@ -58,6 +61,8 @@ __all__ = [
     "errors",
     "from_dict",
     "from_json",
+    "json_schema",
+    "open_store",
     "to_dict",
     "to_json",
     *_model_all,
