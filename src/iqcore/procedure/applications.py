@@ -10,7 +10,8 @@ its dates (domain notes §8.4).
 Each move keeps the dates that the clock reads in step: acknowledging sets ``acknowledged_on``
 (also when the acknowledgement lists missing documents: RECEIVED → INCOMPLETE), COMPLETE sets
 ``complete_on`` (the decision clock starts), entering QA_IN_PROGRESS opens a
-QUALIFICATION_ANALYSIS suspension and leaving it closes it, DECIDED records the decision, and
+QUALIFICATION_ANALYSIS suspension (ending a request for documents that still runs: the analysis
+replaces it) and leaving it closes it, DECIDED records the decision, and
 DECIDED or CLOSED end any suspension still running. Dates never go backwards.
 """
 
@@ -119,7 +120,7 @@ def transition_application(
 
     Moving to DECIDED needs the *decision*, dated *on*. Raises
     :class:`~iqcore.errors.InvalidTransition` for a move the table does not allow, a date
-    before the last one on record, a QA while another suspension runs, or a missing decision.
+    before the last one on record, or a missing decision.
     """
     app = application
     if not isinstance(app, RecognitionApplication):
@@ -152,10 +153,9 @@ def transition_application(
         if app.complete_on is None:
             changes["complete_on"] = on
     elif to is ApplicationStatus.QA_IN_PROGRESS:
-        if _running(app, on) is not None:
-            raise _refuse(app, to, "another suspension of the deadline is still running")
+        # The analysis replaces a request for documents still running: that request ends today.
         qa = Suspension(start=on, reason=SuspensionReason.QUALIFICATION_ANALYSIS)
-        changes["suspensions"] = (*app.suspensions, qa)
+        changes["suspensions"] = (*_end_suspensions(app, on), qa)
     elif to is ApplicationStatus.DECIDED:
         assert decision is not None
         if decision.decided_on != on:
@@ -182,8 +182,9 @@ def request_information(
     app = application
     if app.status not in (ApplicationStatus.COMPLETE, ApplicationStatus.UNDER_EXAMINATION):
         raise InvalidTransition(
-            f"application: cannot request information in state {app.status.value}: only while "
-            "the complete application is examined (COMPLETE, UNDER_EXAMINATION)"
+            f"application: cannot request information in state {app.status.value}: the "
+            "decision clock runs only once the documents are complete (COMPLETE, "
+            "UNDER_EXAMINATION); ask for missing documents by moving to INCOMPLETE"
         )
     if not (isinstance(on, date) and isinstance(until, date)):
         raise TypeError("on and until must be dates")
