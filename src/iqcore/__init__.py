@@ -23,6 +23,15 @@ from iqcore.model import *  # noqa: F403
 from iqcore.model import __all__ as _model_all
 
 if TYPE_CHECKING:
+    from iqcore.procedure import (
+        ProcedureClock,
+        allowed_transitions,
+        procedure_parameters,
+        refer,
+        transition,
+        transition_application,
+    )
+    from iqcore.procedure import clock as procedure_clock
     from iqcore.serialization import from_dict, from_json, json_schema, to_dict, to_json
     from iqcore.storage import open_store
 
@@ -34,6 +43,13 @@ _LAZY: dict[str, tuple[str, str]] = {
     "from_dict": ("iqcore.serialization", "from_dict"),
     "json_schema": ("iqcore.serialization", "json_schema"),
     "open_store": ("iqcore.storage", "open_store"),
+    "ProcedureClock": ("iqcore.procedure", "ProcedureClock"),
+    "procedure_clock": ("iqcore.procedure", "clock"),
+    "procedure_parameters": ("iqcore.procedure", "procedure_parameters"),
+    "transition": ("iqcore.procedure", "transition"),
+    "allowed_transitions": ("iqcore.procedure", "allowed_transitions"),
+    "refer": ("iqcore.procedure", "refer"),
+    "transition_application": ("iqcore.procedure", "transition_application"),
 }
 
 
@@ -63,6 +79,13 @@ __all__ = [
     "from_json",
     "json_schema",
     "open_store",
+    "ProcedureClock",
+    "procedure_clock",
+    "procedure_parameters",
+    "transition",
+    "allowed_transitions",
+    "refer",
+    "transition_application",
     "to_dict",
     "to_json",
     *_model_all,
