@@ -193,6 +193,15 @@ def test_no_extension_without_a_running_deadline() -> None:
         grant_extension(new_app(), on=date(2023, 2, 1), months=1, reason="x")
 
 
+def recorded_dates(app: RecognitionApplication) -> date:
+    """The latest date on record (the model keeps no dates of the status changes themselves)."""
+    days = [app.received_on, *(s.start for s in app.suspensions)]
+    days += [d for d in (app.acknowledged_on, app.complete_on) if d is not None]
+    if app.decision is not None:
+        days.append(app.decision.decided_on)
+    return max(days)
+
+
 class ApplicationProcedure(RuleBasedStateMachine):
     """Random moves through the application machine; dates and statuses stay consistent."""
 
@@ -220,10 +229,10 @@ class ApplicationProcedure(RuleBasedStateMachine):
         decision = decision_on(self.app, on) if to is A.DECIDED else None
         before = self.app
         snapshot = attrs.evolve(before)
-        legal = to in APPLICATION_TRANSITIONS[before.status] and days >= 0
+        legal = to in APPLICATION_TRANSITIONS[before.status] and on >= recorded_dates(before)
         if legal:
             self.app = transition_application(before, to, on=on, decision=decision)
-            self.day = on
+            self.day = max(self.day, on)
         else:
             with pytest.raises(InvalidTransition):
                 transition_application(before, to, on=on, decision=decision)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
 from datetime import date, timedelta
+from types import ModuleType
 from typing import Any
 
 import attrs
@@ -31,6 +33,8 @@ from iqcore.procedure import (
     add_months,
     clock,
     extension_cap_applies,
+    parameters,
+    periods,
     procedure_parameters,
 )
 
@@ -73,6 +77,13 @@ def decided(app: RecognitionApplication, on: date) -> RecognitionApplication:
         regulated=app.regulated,
     )
     return attrs.evolve(app, decision=decision, status=ApplicationStatus.DECIDED)
+
+
+@pytest.mark.parametrize("module", [periods, parameters], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module: ModuleType) -> None:
+    results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert results.failed == 0
+    assert results.attempted > 0
 
 
 # -- month arithmetic -----------------------------------------------------------------------

@@ -12,7 +12,8 @@ Each move keeps the dates that the clock reads in step: acknowledging sets ``ack
 ``complete_on`` (the decision clock starts), entering QA_IN_PROGRESS opens a
 QUALIFICATION_ANALYSIS suspension (ending a request for documents that still runs: the analysis
 replaces it) and leaving it closes it, DECIDED records the decision, and
-DECIDED or CLOSED end any suspension still running. Dates never go backwards.
+DECIDED or CLOSED end any suspension still running. No move may be dated before a date already
+on record (the model keeps no dates of the status changes themselves).
 """
 
 from __future__ import annotations
