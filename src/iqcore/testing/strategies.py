@@ -743,7 +743,11 @@ def language_skills(**overrides: SearchStrategy[Any]) -> SearchStrategy[Language
 
 
 _NON_SENSITIVE = tuple(s for s in ResidenceStatus if not s.sensitive)
-_GERMANY = Country(code="DE")
+
+
+@functools.cache
+def _germany() -> Country:
+    return Country(code="DE")
 
 
 @functools.cache
@@ -767,12 +771,12 @@ def _migrants(draw: st.DrawFn, overrides: Overrides) -> Migrant:
     if f.given("residence_state") and not f.given("residence_country"):
         residence_state = f("residence_state", st.none())
         if residence_state is not None:
-            residence_country = f("residence_country", lambda: _maybe(draw, _GERMANY))
+            residence_country = f("residence_country", lambda: _maybe(draw, _germany()))
         else:
             residence_country = f("residence_country", _opt(countries()))
     else:
         residence_country = f(
-            "residence_country", lambda: _GERMANY if draw(_bools()) else draw(_opt(countries()))
+            "residence_country", lambda: _germany() if draw(_bools()) else draw(_opt(countries()))
         )
         germany = residence_country is None or residence_country.code == "DE"
         residence_state = f("residence_state", _opt(_enum(FederalState)) if germany else st.none())
