@@ -55,7 +55,10 @@ def docs(session: nox.Session) -> None:
     """Build the HTML documentation with Sphinx; any warning is an error."""
     session.install(".[docs]")
     out = ROOT / "docs" / "_build" / "html"
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out))
+    doctrees = ROOT / "docs" / "_build" / "doctrees"
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", "-d", str(doctrees), "docs", str(out)
+    )
     session.log(f"documentation written to {out.relative_to(ROOT)}/index.html")
 
 

@@ -37,8 +37,8 @@ FORBIDDEN_ON_IMPORT = (
     "matplotlib",
 )
 
-#: Generous bound on ``import iqcore`` (cumulative, best of three runs); about 0.1 s here.
-IMPORT_TIME_LIMIT_S = 0.3
+#: Generous bound on the CPU time of ``import iqcore`` (best of three); about 0.1 s here.
+IMPORT_CPU_LIMIT_S = 0.3
 WHEEL_BUILD_LIMIT_S = 30.0
 
 
@@ -140,12 +140,22 @@ def _import_times() -> dict[str, int]:
     return times
 
 
-def test_import_is_quick_and_light() -> None:
-    runs = [_import_times() for _ in range(3)]
-    modules = {name.split(".")[0] for name in runs[0]}
+def test_importtime_lists_no_heavy_module() -> None:
+    times = _import_times()
+    assert "iqcore" in times
+    modules = {name.split(".")[0] for name in times}
     assert modules.isdisjoint(FORBIDDEN_ON_IMPORT), modules & set(FORBIDDEN_ON_IMPORT)
-    best = min(run["iqcore"] for run in runs) / 1e6
-    assert best < IMPORT_TIME_LIMIT_S, f"import iqcore took {best:.3f} s"
+
+
+_TIMED_IMPORT = (
+    "import time; t = time.process_time(); import iqcore; print(time.process_time() - t)"
+)
+
+
+def test_import_is_quick() -> None:
+    """CPU time, not wall time: the suite runs on two busy workers, which inflates wall time."""
+    best = min(float(_python("-c", _TIMED_IMPORT).stdout) for _ in range(3))
+    assert best < IMPORT_CPU_LIMIT_S, f"import iqcore took {best:.3f} s of CPU time"
 
 
 def _build_wheel(out: Path) -> Path:
@@ -182,10 +192,16 @@ def test_wheel_holds_both_typed_packages_and_the_data(tmp_path: Path) -> None:
 def test_main_job_prints_the_summary() -> None:
     done = _python("-m", "iqcore")
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
     out = done.stdout
     assert out.startswith(f"iqcore {iqcore.__version__}")
+    assert re.search(r"^  Länder +16$", out, re.MULTILINE)
+    occupations = re.search(r"^  reference occupations +(\d+)$", out, re.MULTILINE)
+    assert occupations is not None
+    assert int(occupations[1]) >= 30
+    assert "regional networks: 16, in 16 of the 16 Länder" in out  # one per Land until 2022
+    assert "IQ NRW – West; IQ NRW – Ost" in out
+    assert "Office management clerk (Kauffrau/Kaufmann für Büromanagement)" in out
     assert "United Kingdom: EU on 2020-01-31, THIRD_COUNTRY on 2020-02-01" in out
-    assert re.search(r"EU\s+27 countries|EU\s+26 countries", out)
-    assert "2015-2018  3 areas" in out
-    assert "COMPENSATION_MEASURE_REQUIRED" in out
-    assert done.stderr == ""
+    assert '"outcome":"COMPENSATION_MEASURE_REQUIRED"' in out
+    assert "read back from JSON: an equal Decision" in out
