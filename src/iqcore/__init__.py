@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from iqcore.procedure import clock as procedure_clock
     from iqcore.serialization import from_dict, from_json, json_schema, to_dict, to_json
     from iqcore.storage import open_store
+    from iqcore.plugins import PluginHost, make_host
+    from iqcore.rules import Assessment, Rule, RuleBook, Stage, assess
 
 # Names loaded on first use: (module, attribute).
 _LAZY: dict[str, tuple[str, str]] = {
@@ -50,6 +52,13 @@ _LAZY: dict[str, tuple[str, str]] = {
     "allowed_transitions": ("iqcore.procedure", "allowed_transitions"),
     "refer": ("iqcore.procedure", "refer"),
     "transition_application": ("iqcore.procedure", "transition_application"),
+    "assess": ("iqcore.rules.engine", "assess"),
+    "Assessment": ("iqcore.rules.assessment", "Assessment"),
+    "Rule": ("iqcore.rules.core", "Rule"),
+    "Stage": ("iqcore.rules.core", "Stage"),
+    "RuleBook": ("iqcore.rules.book", "RuleBook"),
+    "PluginHost": ("iqcore.plugins.host", "PluginHost"),
+    "make_host": ("iqcore.plugins.host", "make_host"),
 }
 
 
@@ -86,6 +95,13 @@ __all__ = [
     "allowed_transitions",
     "refer",
     "transition_application",
+    "assess",
+    "Assessment",
+    "Rule",
+    "Stage",
+    "RuleBook",
+    "PluginHost",
+    "make_host",
     "to_dict",
     "to_json",
     *_model_all,

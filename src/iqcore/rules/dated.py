@@ -15,7 +15,13 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from iqcore.errors import NotFound
-from iqcore.model._validators import check_id, instance, nonempty_str, optional_nonempty_str
+from iqcore.model._validators import (
+    check_id,
+    instance,
+    nonempty_str,
+    optional_check_id,
+    optional_nonempty_str,
+)
 from iqcore.model.codes import FederalState
 
 __all__ = [
@@ -192,6 +198,19 @@ class Parameter(Generic[T]):
     values: tuple[ParameterValue[T], ...] = attrs.field(validator=_values_in_order)
     jurisdiction: Jurisdiction = attrs.field(default=FEDERAL, validator=instance(Jurisdiction))
     unit: str | None = attrs.field(default=None, validator=optional_nonempty_str)
+    #: The id of a parameter this one replaces within its own jurisdiction (a Land's or a
+    #: network's own value for a federal default); checked when a rule book is built.
+    replaces: str | None = attrs.field(default=None, validator=optional_check_id)
+    #: The plugin that registered the parameter; filled in at registration.
+    origin: str = attrs.field(default="", validator=instance(str))
+
+    @property
+    def validity(self) -> Validity:
+        """The span from the first value's start to the last value's end (gaps included)."""
+        return Validity(
+            valid_from=self.values[0].validity.valid_from,
+            valid_until=self.values[-1].validity.valid_until,
+        )
 
     def value_at(self, as_of: date) -> ParameterValue[T]:
         """The value (with validity and reference) in force on *as_of*."""
@@ -217,6 +236,7 @@ class Parameter(Generic[T]):
         valid_from: date = BQFG_IN_FORCE,
         jurisdiction: Jurisdiction = FEDERAL,
         unit: str | None = None,
+        replaces: str | None = None,
     ) -> Parameter[T]:
         """A parameter with one value in force from *valid_from* on."""
         first: ParameterValue[T] = ParameterValue(
@@ -228,6 +248,7 @@ class Parameter(Generic[T]):
             values=(first,),
             jurisdiction=jurisdiction,
             unit=unit,
+            replaces=replaces,
         )
 
     @classmethod
@@ -239,6 +260,7 @@ class Parameter(Generic[T]):
         values: Iterable[tuple[date, date | None, T, LegalReference]],
         jurisdiction: Jurisdiction = FEDERAL,
         unit: str | None = None,
+        replaces: str | None = None,
     ) -> Parameter[T]:
         """A parameter from ``(valid_from, valid_until, value, reference)`` tuples."""
         items: tuple[ParameterValue[T], ...] = tuple(
@@ -251,4 +273,5 @@ class Parameter(Generic[T]):
             values=items,
             jurisdiction=jurisdiction,
             unit=unit,
+            replaces=replaces,
         )

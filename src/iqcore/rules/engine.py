@@ -1,0 +1,240 @@
+"""The engine: runs the plan of a place and date over one case and builds the assessment.
+
+Per case the engine only selects and evaluates rules; everything that depends on the place and
+the date range alone (the rules in force, replacements, parameter values, the fingerprint) comes
+ready from the rule book's cached :class:`~iqcore.rules.book.Plan`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import date
+from typing import TYPE_CHECKING
+
+from iqcore._version import __version__
+from iqcore.errors import NotFound, ValidationError
+from iqcore.errors import Problem as _Problem
+from iqcore.model.codes import CountryGroup, FederalState
+from iqcore.model.people import Migrant
+from iqcore.model.programme import RegionalNetwork
+from iqcore.model.qualifications import ForeignQualification, ReferenceOccupation
+from iqcore.rules.assessment import Assessment
+from iqcore.rules.context import CaseContext
+from iqcore.rules.core import TraceEntry
+from iqcore.rules.results import AreaTitle, Provenance
+
+if TYPE_CHECKING:
+    from iqcore.plugins import PluginHost
+    from iqcore.rules.book import Plan
+
+__all__ = ["assess", "run_plan"]
+
+
+def assess(
+    qualification: ForeignQualification,
+    occupation: ReferenceOccupation,
+    *,
+    applicant: Migrant | None = None,
+    as_of: date,
+    network: str | RegionalNetwork | None = None,
+    host: PluginHost | None = None,
+) -> Assessment:
+    """Pre-assess *qualification* against the reference *occupation* as of a date.
+
+    The place decides which Land's and network's rules apply: ``network`` is a network id or a
+    :class:`~iqcore.model.programme.RegionalNetwork`; the Land comes from the network, else from
+    ``applicant.residence_state``, else (for an occupation under the law of a Land) from the
+    occupation. ``host`` is the plugin host whose rule book is used; by default a host with the
+    built-in and installed plugins, made once per process.
+
+    Raises :class:`~iqcore.errors.ValidationError` for arguments of the wrong type and
+    :class:`~iqcore.errors.NotFound` when no rule is in force for the place on the date.
+    """
+    problems: list[_Problem] = []
+    if not isinstance(qualification, ForeignQualification):
+        problems.append(_Problem("$.qualification", "type", "must be a ForeignQualification"))
+    if not isinstance(occupation, ReferenceOccupation):
+        problems.append(_Problem("$.occupation", "type", "must be a ReferenceOccupation"))
+    if applicant is not None and not isinstance(applicant, Migrant):
+        problems.append(_Problem("$.applicant", "type", "must be a Migrant or None"))
+    if not isinstance(as_of, date):
+        problems.append(_Problem("$.as_of", "type", "must be a date"))
+    if network is not None and not isinstance(network, str | RegionalNetwork):
+        problems.append(_Problem("$.network", "type", "must be a network id or RegionalNetwork"))
+    if problems:
+        raise ValidationError(problems, type_name="assess arguments")
+
+    if host is None:
+        from iqcore.plugins import default_host
+
+        host = default_host()
+    state, network_id = _place(network, applicant, occupation, host)
+    plan = host.rulebook().plan(as_of, state=state, network_id=network_id)
+    if not plan.items:
+        raise NotFound(f"no rules are in force for this place on {as_of.isoformat()}")
+    ctx = CaseContext(
+        qualification=qualification,
+        occupation=occupation,
+        applicant=applicant,
+        as_of=as_of,
+        state=state,
+        network_id=network_id,
+        country_group=_country_group(qualification.country_of_training.code, as_of),
+        params=plan.params,
+    )
+    trace = run_plan(plan, ctx)
+    return _result(ctx, trace, plan)
+
+
+def run_plan(plan: Plan, ctx: CaseContext) -> tuple[TraceEntry, ...]:
+    """Run every rule of *plan* over *ctx* in order; the trace, one entry per rule."""
+    trace: list[TraceEntry] = []
+    append = trace.append
+    for item in plan.items:
+        rule = item.rule
+        if rule is None:
+            append(item.fixed)  # type: ignore[arg-type]
+            continue
+        miss = rule.selector.first_miss(ctx)
+        if miss >= 0:
+            append(item.misses[miss])
+            continue
+        reads = ctx._reads = []
+        ctx.rule_id = rule.id
+        finding = rule.evaluate(ctx)
+        append(
+            TraceEntry(
+                rule=item.ref,
+                applied=finding.applied,
+                note=finding.note,
+                parameters=tuple(reads) if reads else (),
+            )
+        )
+    return tuple(trace)
+
+
+def _place(
+    network: str | RegionalNetwork | None,
+    applicant: Migrant | None,
+    occupation: ReferenceOccupation,
+    host: PluginHost,
+) -> tuple[FederalState | None, str | None]:
+    network_id: str | None = None
+    state: FederalState | None = None
+    if isinstance(network, RegionalNetwork):
+        network_id, state = network.id, network.state
+    elif network is not None:
+        network_id = network
+        state = host.network_state(network)
+    if state is None and applicant is not None:
+        state = applicant.residence_state
+    if state is None:
+        state = occupation.state
+    return state, network_id
+
+
+_GROUP_CACHE: dict[tuple[str, date], CountryGroup] = {}
+_GROUP_LOCK = threading.Lock()
+
+
+def _country_group(code: str, as_of: date) -> CountryGroup:
+    key = (code, as_of)
+    group = _GROUP_CACHE.get(key)
+    if group is None:
+        group = CountryGroup.of(code, as_of)
+        with _GROUP_LOCK:
+            if len(_GROUP_CACHE) > 50_000:
+                _GROUP_CACHE.clear()
+            _GROUP_CACHE[key] = group
+    return group
+
+
+# -- the input hash -------------------------------------------------------------------------
+
+_OCC_JSON: dict[int, tuple[ReferenceOccupation, bytes]] = {}
+
+
+def _occupation_json(occupation: ReferenceOccupation) -> bytes:
+    from iqcore.serialization import to_json
+
+    hit = _OCC_JSON.get(id(occupation))
+    if hit is not None and hit[0] is occupation:
+        return hit[1]
+    raw = to_json(occupation)
+    if len(_OCC_JSON) > 4096:
+        _OCC_JSON.clear()
+    _OCC_JSON[id(occupation)] = (occupation, raw)
+    return raw
+
+
+def input_digest(
+    qualification: ForeignQualification,
+    occupation: ReferenceOccupation,
+    applicant: Migrant | None,
+    as_of: date,
+    state: FederalState | None,
+    network_id: str | None,
+) -> str:
+    """The sha256 of the canonical JSON of the inputs of an assessment.
+
+    The document is ``{"qualification": Q, "occupation": O, "applicant": A, "as_of": D,
+    "state": S, "network": N}`` in this key order, without spaces, each part as
+    :func:`iqcore.serialization.to_json` writes it (``null`` when absent).
+    """
+    from iqcore.serialization import to_json
+
+    h = hashlib.sha256(b'{"qualification":')
+    h.update(to_json(qualification))
+    h.update(b',"occupation":')
+    h.update(_occupation_json(occupation))
+    h.update(b',"applicant":')
+    h.update(to_json(applicant) if applicant is not None else b"null")
+    h.update(b',"as_of":"' + as_of.isoformat().encode() + b'","state":')
+    h.update(b'"' + state.value.encode() + b'"' if state is not None else b"null")
+    h.update(b',"network":')
+    h.update(b'"' + network_id.encode() + b'"}' if network_id is not None else b"null}")
+    return h.hexdigest()
+
+
+def _result(ctx: CaseContext, trace: tuple[TraceEntry, ...], plan: Plan) -> Assessment:
+    occupation = ctx.occupation
+    named = {d.area for d in ctx.differences} | {r.area for r in ctx.remedies}
+    areas = tuple(
+        AreaTitle(id=a.id, title_de=a.title_de, title_en=a.title_en)
+        for a in occupation.competence_areas
+        if a.id in named
+    )
+    provenance = Provenance(
+        iqcore_version=__version__,
+        rulebook_fingerprint=plan.fingerprint,
+        plugins=plan.plugins,
+        input_sha256=input_digest(
+            ctx.qualification, occupation, ctx.applicant, ctx.as_of, ctx.state, ctx.network_id
+        ),
+        as_of=ctx.as_of,
+        network_id=ctx.network_id,
+        state=ctx.state,
+    )
+    return Assessment(
+        occupation_id=occupation.id,
+        occupation_title_de=occupation.title_de,
+        occupation_title_en=occupation.title_en,
+        regulated=ctx.regulated,
+        as_of=ctx.as_of,
+        state=ctx.state,
+        network_id=ctx.network_id,
+        legal_path=ctx.legal_path,
+        route=ctx.route,
+        outcome=ctx.outcome,
+        obstacles=tuple(ctx.obstacles),
+        differences=tuple(ctx.differences),
+        remedies=tuple(ctx.remedies),
+        measures=tuple(ctx.measures),
+        applicant_chooses=ctx.applicant_chooses,
+        licensing=tuple(ctx.licensing),
+        next_steps=tuple(ctx.next_steps),
+        areas=areas,
+        trace=trace,
+        provenance=provenance,
+    )
