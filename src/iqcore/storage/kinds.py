@@ -164,7 +164,8 @@ def filter_value(value: object) -> Scalar:
     raise TypeError("a filter value must be text, a number, a date, an enum or None")
 
 
-#: A normalised filter: exact value, a set of values (any of), or a range.
+#: A normalised filter: exact value, a set of values (any of), or a range. ``None`` as a value
+#: matches records whose field is empty; a range never matches an empty field.
 NormalisedFilter = (
     tuple[Literal["eq"], Scalar]
     | tuple[Literal["in"], tuple[Scalar, ...]]
@@ -210,11 +211,11 @@ def match_filters(
         else:
             value = kind.field(name).value(obj)
         if op == "eq":
-            if value is None or value != arg:
+            if value != arg:
                 return False
         elif op == "in":
             assert isinstance(arg, tuple)
-            if value is None or value not in arg:
+            if value not in arg:
                 return False
         else:
             assert isinstance(arg, tuple)
