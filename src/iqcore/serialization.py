@@ -229,6 +229,7 @@ class _Plan:
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
+        self.intern: dict[tuple[Any, ...], Any] = {}
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -503,8 +504,30 @@ def _gen_fast(plan: _Plan, top: bool) -> Callable[[Any], Any]:
         L.append("        n += 1")
     L.append(f"    if len(d) != {n_required} + n: raise _F")
     args = ", ".join(f"{f.key}=v{i}" for i, f in enumerate(plan.fields))
-    L.append(f"    return _C({args})")
+    if _internable(plan):
+        # A value object over a small, finite domain (enums, booleans, codes): equal inputs
+        # give equal objects, so one validated instance per value is shared.
+        g.ns["_IC"] = plan.intern
+        key = ", ".join(f"v{i}" for i in range(len(plan.fields)))
+        L.append(f"    key = ({key},)")
+        L.append("    o = _IC.get(key)")
+        L.append("    if o is None:")
+        L.append(f"        o = _C({args})")
+        L.append(f"        if len(_IC) < {_INTERN_SIZE}: _IC[key] = o")
+        L.append("    return o")
+    else:
+        L.append(f"    return _C({args})")
     return g.compile(fname)
+
+
+_INTERN_SIZE = 4096
+
+
+def _internable(plan: _Plan) -> bool:
+    """True for classes whose fields all have a finite domain (enums, booleans, codes)."""
+    return bool(plan.fields) and all(
+        f.type.base.kind in ("enum", "bool", "code") for f in plan.fields
+    )
 
 
 _TRIVIAL_OUT = ("str", "int", "bool", "float", "date", "enum")
