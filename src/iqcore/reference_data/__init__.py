@@ -85,6 +85,7 @@ __all__ = [
     "occupation",
     "occupations",
     "priority_areas",
+    "regional_network",
     "sectoral_profession",
     "sectoral_professions",
     "state_info",
@@ -424,6 +425,11 @@ def networks(
 def network(network_id: str) -> RegionalNetwork:
     """One shipped regional network by id (e.g. ``"iq-nrw-west"``); raises ``NotFound``."""
     return network_registry().get(network_id)
+
+
+def regional_network(network_id: str) -> RegionalNetwork:
+    """Alias of :func:`network` (the name the plugin host looks up)."""
+    return network(network_id)
 
 
 def caveat(record_id: str) -> str | None:
