@@ -66,7 +66,7 @@ def _origin(name: str) -> str:
 class PlanItem:
     """One rule of a plan: the rule to run, or a fixed trace entry (a replaced rule)."""
 
-    __slots__ = ("fixed", "misses", "ref", "rule")
+    __slots__ = ("fixed", "misses", "ref", "rule", "seen")
 
     def __init__(
         self,
@@ -79,12 +79,14 @@ class PlanItem:
         self.ref = ref
         self.fixed = fixed
         self.misses = misses
+        #: The engine's cache of trace entries for findings seen before (no parameter reads).
+        self.seen: dict[object, TraceEntry] = {}
 
 
 class Plan:
     """The rules in force for one place during one date range, resolved and ready to run."""
 
-    __slots__ = ("fingerprint", "items", "params", "plugins", "validity")
+    __slots__ = ("compiled", "fingerprint", "items", "params", "plugins", "validity")
 
     def __init__(
         self,
@@ -100,6 +102,8 @@ class Plan:
         self.validity = validity
         self.fingerprint = fingerprint
         self.plugins = plugins
+        #: The engine's cache: per signature of a case's static facts, the items to run.
+        self.compiled: dict[tuple[object, ...], tuple[tuple[Any, ...], ...]] = {}
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -137,8 +137,12 @@ class Selector:
         init=False, eq=False, repr=False, hash=False
     )
 
+    _n_static: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_checks", self._compile())
+        checks = self._compile()
+        object.__setattr__(self, "_checks", checks)
+        object.__setattr__(self, "_n_static", len(checks) - (1 if self.routes else 0))
 
     def _compile(self) -> tuple[tuple[str, _Check], ...]:
         checks: list[tuple[str, _Check]] = []
@@ -212,14 +216,24 @@ class Selector:
         return tuple(checks)
 
     @property
+    def static_count(self) -> int:
+        """How many criteria depend on the inputs alone (all but ``routes``, which comes last
+        and depends on what the scope stage found)."""
+        return self._n_static
+
+    @property
     def criteria(self) -> tuple[str, ...]:
         """One sentence per criterion that is set (used as the reason a rule did not apply)."""
         return tuple(text for text, _ in self._checks)
 
-    def first_miss(self, ctx: CaseContext) -> int:
-        """The index of the first criterion *ctx* does not meet, or -1 if it meets them all."""
-        for i, (_, check) in enumerate(self._checks):
-            if not check(ctx):
+    def first_miss(self, ctx: CaseContext, start: int = 0, stop: int | None = None) -> int:
+        """The index of the first criterion *ctx* does not meet, or -1 if it meets them all.
+
+        ``start`` and ``stop`` limit the criteria checked (by index).
+        """
+        checks = self._checks
+        for i in range(start, len(checks) if stop is None else stop):
+            if not checks[i][1](ctx):
                 return i
         return -1
 

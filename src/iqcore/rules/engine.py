@@ -8,9 +8,8 @@ ready from the rule book's cached :class:`~iqcore.rules.book.Plan`.
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iqcore._version import __version__
 from iqcore.errors import NotFound, ValidationError
@@ -88,30 +87,79 @@ def assess(
 
 
 def run_plan(plan: Plan, ctx: CaseContext) -> tuple[TraceEntry, ...]:
-    """Run every rule of *plan* over *ctx* in order; the trace, one entry per rule."""
+    """Run every rule of *plan* over *ctx* in order; the trace, one entry per rule.
+
+    The criteria of a rule's selector that depend on the inputs alone are checked once per
+    signature of those inputs and plan (and cached in the plan); only the ``routes`` criterion,
+    which depends on the scope stage's result, is checked per case.
+    """
+    occ = ctx.occupation
+    signature = (
+        occ.id,
+        occ.regulation,
+        occ.law,
+        occ.legal_basis,
+        ctx.kldb,
+        occ.sectoral,
+        ctx.qualification.kind,
+        ctx.country_group,
+    )
+    ops = plan.compiled.get(signature)
+    if ops is None:
+        ops = _compile(plan, ctx)
+        if len(plan.compiled) > 20_000:
+            plan.compiled.clear()
+        plan.compiled[signature] = ops
     trace: list[TraceEntry] = []
     append = trace.append
-    for item in plan.items:
-        rule = item.rule
-        if rule is None:
-            append(item.fixed)  # type: ignore[arg-type]
+    for fixed, rule, ref, misses, dynamic, seen in ops:
+        if fixed is not None:
+            append(fixed)
             continue
-        miss = rule.selector.first_miss(ctx)
-        if miss >= 0:
-            append(item.misses[miss])
-            continue
+        if dynamic >= 0:
+            miss = rule.selector.first_miss(ctx, dynamic)
+            if miss >= 0:
+                append(misses[miss])
+                continue
         reads = ctx._reads = []
         ctx.rule_id = rule.id
         finding = rule.evaluate(ctx)
-        append(
-            TraceEntry(
-                rule=item.ref,
-                applied=finding.applied,
-                note=finding.note,
-                parameters=tuple(reads) if reads else (),
+        if reads:
+            append(
+                TraceEntry(
+                    rule=ref, applied=finding.applied, note=finding.note, parameters=tuple(reads)
+                )
             )
-        )
+            continue
+        # a finding without parameter reads gives the same (immutable) entry every time
+        entry = seen.get(finding)
+        if entry is None:
+            entry = TraceEntry(rule=ref, applied=finding.applied, note=finding.note)
+            if len(seen) < _SEEN_MAX:
+                seen[finding] = entry
+        append(entry)
     return tuple(trace)
+
+
+_SEEN_MAX = 256
+
+
+def _compile(plan: Plan, ctx: CaseContext) -> tuple[tuple[Any, ...], ...]:
+    ops: list[tuple[Any, ...]] = []
+    for item in plan.items:
+        rule = item.rule
+        if rule is None:
+            ops.append((item.fixed, None, item.ref, (), -1, None))
+            continue
+        selector = rule.selector
+        n_static = selector.static_count
+        miss = selector.first_miss(ctx, 0, n_static)
+        if miss >= 0:
+            ops.append((item.misses[miss], None, item.ref, (), -1, None))
+        else:
+            dynamic = n_static if n_static < len(item.misses) else -1
+            ops.append((None, rule, item.ref, item.misses, dynamic, item.seen))
+    return tuple(ops)
 
 
 def _place(
@@ -134,20 +182,27 @@ def _place(
     return state, network_id
 
 
-_GROUP_CACHE: dict[tuple[str, date], CountryGroup] = {}
-_GROUP_LOCK = threading.Lock()
+_GROUP_PERIODS: dict[str, tuple[tuple[date, date, CountryGroup], ...]] = {}
 
 
 def _country_group(code: str, as_of: date) -> CountryGroup:
-    key = (code, as_of)
-    group = _GROUP_CACHE.get(key)
-    if group is None:
-        group = CountryGroup.of(code, as_of)
-        with _GROUP_LOCK:
-            if len(_GROUP_CACHE) > 50_000:
-                _GROUP_CACHE.clear()
-            _GROUP_CACHE[key] = group
-    return group
+    """``CountryGroup.of(code, as_of)``, from a per-country table built on first use."""
+    periods = _GROUP_PERIODS.get(code)
+    if periods is None:
+        if code == "DE":
+            periods = ((date.min, date.max, CountryGroup.DE),)
+        else:
+            from iqcore.reference_data import country_group_periods
+
+            periods = tuple(
+                (p.start, p.end or date.max, CountryGroup(p.group))
+                for p in country_group_periods().get(code, ())
+            )
+        _GROUP_PERIODS[code] = periods
+    for start, end, group in periods:
+        if start <= as_of < end:
+            return group
+    return CountryGroup.THIRD_COUNTRY
 
 
 # -- the input hash -------------------------------------------------------------------------
@@ -166,6 +221,23 @@ def _occupation_json(occupation: ReferenceOccupation) -> bytes:
         _OCC_JSON.clear()
     _OCC_JSON[id(occupation)] = (occupation, raw)
     return raw
+
+
+_AREA_TITLES: dict[int, tuple[ReferenceOccupation, tuple[AreaTitle, ...]]] = {}
+
+
+def _area_titles(occupation: ReferenceOccupation) -> tuple[AreaTitle, ...]:
+    hit = _AREA_TITLES.get(id(occupation))
+    if hit is not None and hit[0] is occupation:
+        return hit[1]
+    titles = tuple(
+        AreaTitle(id=a.id, title_de=a.title_de, title_en=a.title_en)
+        for a in occupation.competence_areas
+    )
+    if len(_AREA_TITLES) > 4096:
+        _AREA_TITLES.clear()
+    _AREA_TITLES[id(occupation)] = (occupation, titles)
+    return titles
 
 
 def input_digest(
@@ -199,12 +271,10 @@ def input_digest(
 
 def _result(ctx: CaseContext, trace: tuple[TraceEntry, ...], plan: Plan) -> Assessment:
     occupation = ctx.occupation
-    named = {d.area for d in ctx.differences} | {r.area for r in ctx.remedies}
-    areas = tuple(
-        AreaTitle(id=a.id, title_de=a.title_de, title_en=a.title_en)
-        for a in occupation.competence_areas
-        if a.id in named
-    )
+    areas: tuple[AreaTitle, ...] = ()
+    if ctx.differences:
+        named = {d.area for d in ctx.differences}
+        areas = tuple(a for a in _area_titles(occupation) if a.id in named)
     provenance = Provenance(
         iqcore_version=__version__,
         rulebook_fingerprint=plan.fingerprint,

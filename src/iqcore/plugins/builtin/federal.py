@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from iqcore.model.codes import CountryGroup, DirectiveLevel
+from iqcore.model.codes import CefrLevel, CountryGroup, DirectiveLevel
 from iqcore.model.decisions import (
     CompensationEvidence,
     CompensationMeasureType,
@@ -26,7 +26,7 @@ from iqcore.model.decisions import (
     EvidenceKind,
     SubstantialDifference,
 )
-from iqcore.model.people import LanguageScope
+from iqcore.model.people import LanguageScope, LanguageSkill
 from iqcore.model.qualifications import (
     LawLevel,
     LegalBasis,
@@ -507,20 +507,36 @@ def _default_measures(ctx: CaseContext) -> Finding:
 # LICENSING
 
 
+_CEFR_RANK = {level: i for i, level in enumerate(CefrLevel)}
+_SAME_LANGUAGE = {"de": ("de", "deu"), "deu": ("de", "deu")}
+
+
+def _held_level(
+    skills: Sequence[LanguageSkill], language: str, scope: LanguageScope
+) -> CefrLevel | None:
+    """The best level held in a language and scope (an occupational level implies general)."""
+    codes = _SAME_LANGUAGE.get(language, (language,))
+    best: CefrLevel | None = None
+    for skill in skills:
+        if skill.language not in codes:
+            continue
+        applies = skill.scope is scope or scope is LanguageScope.GENERAL
+        if applies and (best is None or _CEFR_RANK[skill.level] > _CEFR_RANK[best]):
+            best = skill.level
+    return best
+
+
 def _language(ctx: CaseContext) -> Finding:
     reqs = ctx.occupation.language_requirements
     if not reqs:
         return not_applied("the occupation sets no language level for licensure")
     parts: list[str] = []
+    skills = ctx.applicant.languages if ctx.applicant is not None else ()
     for req in reqs:
-        held = (
-            ctx.applicant.language_level(req.language, req.scope)
-            if ctx.applicant is not None
-            else None
-        )
+        held = _held_level(skills, req.language, req.scope)
         if held is None:
             status = LicensingStatus.UNKNOWN
-        elif held >= req.level:
+        elif _CEFR_RANK[held] >= _CEFR_RANK[req.level]:
             status = LicensingStatus.MET
         else:
             status = LicensingStatus.UNMET
