@@ -64,14 +64,26 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run every ``bench/bench_*.py`` script. They print ratios; they are not tests."""
+    """Run the ``bench/bench_*.py`` scripts. They print ratios; they are not tests.
+
+    ``nox -s bench`` runs all of them; ``nox -s bench -- json --n 20000 --runs 1`` runs
+    ``bench_json.py`` only, with those options (names first, then the script's own options).
+    """
+    args = list(session.posargs)
+    names = []
+    while args and not args[0].startswith("-"):
+        names.append(args.pop(0))
     scripts = sorted(ROOT.glob("bench/bench_*.py"))
+    if names:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
+        if len(scripts) != len(names):
+            session.error(f"unknown benchmark among {names}; see bench/bench_*.py")
     if not scripts:
         session.skip("no bench/bench_*.py scripts yet")
     session.install(".[bench]")
     for script in scripts:
         session.log(f"--- {script.relative_to(ROOT)}")
-        session.run("python", str(script.relative_to(ROOT)), *session.posargs)
+        session.run("python", str(script.relative_to(ROOT)), *args)
 
 
 @nox.session
