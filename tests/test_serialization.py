@@ -790,3 +790,74 @@ def test_converter_serves_model_types() -> None:
     assert conv.structure(orjson.loads(orjson.dumps(conv.unstructure(obj))), TrainingScheme) == obj
     with pytest.raises(ValidationError):
         conv.structure({"id": "x"}, TrainingScheme)
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _must_be_even(_inst: object, _attribute: attrs.Attribute[Any], value: int) -> None:
+    if value % 2:
+        raise ValueError("size must be even")
+
+
+@attrs.frozen(kw_only=True)
+class _PluginBox:
+    """A plugin type with a custom validator, a converter and an invariant."""
+
+    label: str = attrs.field(converter=_strip)
+    size: int = attrs.field(validator=[attrs.validators.instance_of(int), _must_be_even])
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if self.size > 10 and not self.tags:
+            raise ValueError("a large box needs a tag")
+
+
+def test_fast_path_calls_custom_validators_converters_and_invariants() -> None:
+    assert ser.from_dict({"label": " box ", "size": 4}, _PluginBox) == _PluginBox(
+        label="box", size=4
+    )
+    with pytest.raises(ValidationError) as err:
+        ser.from_dict({"label": "box", "size": 3}, _PluginBox)
+    assert _pc(err.value) == [("$.size", "range")]
+    with pytest.raises(ValidationError) as err:
+        ser.from_dict({"label": "box", "size": 12}, _PluginBox)
+    assert _pc(err.value) == [("$", "invariant")]
+    # messages of code outside iqcore are not passed on
+    assert err.value.problems[0].message == "breaks a rule of this object"
+
+
+def test_only_type_implied_validators_are_left_out_of_the_fast_path() -> None:
+    from iqcore.model import _validators as v
+
+    for cls in TOP_LEVEL_TYPES:
+        plan = ser._plan(cls)
+        direct = ser._direct_construction(plan)
+        assert direct is not None, cls  # every model class takes the direct path
+        for field, called in zip(plan.fields, direct, strict=True):
+            for validator in ser._validators_of(field.attribute):
+                if validator in called:
+                    continue
+                name = getattr(validator, "__qualname__", type(validator).__name__)
+                assert name in {
+                    "instance.<locals>.check",
+                    "optional_instance.<locals>.check",
+                    "tuple_of.<locals>.check",
+                    "frozenset_of.<locals>.check",
+                    "_InstanceOfValidator",
+                    "_OptionalValidator",
+                }, (cls, field.name, name)
+            # identifiers, strings and ranges are always checked by the model's own code
+            for validator in ser._validators_of(field.attribute):
+                if validator in (v.check_id, v.nonempty_str, v.optional_nonempty_str):
+                    assert validator in called
+    assert ser._direct_construction(ser._plan(_PluginBox)) is None  # a custom converter
+
+
+def test_interned_value_objects_are_equal_and_shared() -> None:
+    data = ser.to_json_many([SAMPLES[ForeignQualification]] * 3)
+    a, b, c = ser.from_json_many(data, ForeignQualification)
+    assert a == b == c == SAMPLES[ForeignQualification]
+    assert a.documents[0] is b.documents[0]
+    assert a.country_of_training is c.country_of_training

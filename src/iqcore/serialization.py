@@ -63,6 +63,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import orjson
+from attr import validators as _attr_validators
 from cattrs.preconf.orjson import make_converter
 
 from iqcore.errors import Problem, ValidationError
@@ -504,6 +505,24 @@ def _gen_fast(plan: _Plan, top: bool) -> Callable[[Any], Any]:
         L.append("        n += 1")
     L.append(f"    if len(d) != {n_required} + n: raise _F")
     args = ", ".join(f"{f.key}=v{i}" for i, f in enumerate(plan.fields))
+    direct = _direct_construction(plan)
+    if direct is not None:
+        # Build the instance as attrs' __init__ would (set every field, run the validators
+        # in field order, then __attrs_post_init__), leaving out only the validators that the
+        # type checks above already imply (e.g. instance_of(bool) after `type(v) is bool`).
+        g.ns["_new"] = object.__new__
+        g.ns["_set"] = object.__setattr__
+        build = ["o = _new(_C)"]
+        build += [f"_set(o, {f.name!r}, v{i})" for i, f in enumerate(plan.fields)]
+        for i, f in enumerate(plan.fields):
+            for validator in direct[i]:
+                vn = g.name("val", validator)
+                an = g.name("att", f.attribute)
+                build.append(f"{vn}(o, {an}, v{i})")
+        if hasattr(plan.cls, "__attrs_post_init__"):
+            build.append("o.__attrs_post_init__()")
+    else:
+        build = [f"o = _C({args})"]
     if _internable(plan):
         # A value object over a small, finite domain (enums, booleans, codes): equal inputs
         # give equal objects, so one validated instance per value is shared.
@@ -512,12 +531,115 @@ def _gen_fast(plan: _Plan, top: bool) -> Callable[[Any], Any]:
         L.append(f"    key = ({key},)")
         L.append("    o = _IC.get(key)")
         L.append("    if o is None:")
-        L.append(f"        o = _C({args})")
+        L.extend(f"        {line}" for line in build)
         L.append(f"        if len(_IC) < {_INTERN_SIZE}: _IC[key] = o")
         L.append("    return o")
     else:
-        L.append(f"    return _C({args})")
+        L.extend(f"    {line}" for line in build)
+        L.append("    return o")
     return g.compile(fname)
+
+
+def _guaranteed(t: _T) -> type | None:
+    """The exact type the fast path guarantees for a value of *t* (None: no guarantee)."""
+    kind = t.kind
+    if kind in ("enum", "code", "object"):
+        return t.cls  # type: ignore[no-any-return]
+    return {
+        "str": str,
+        "int": int,
+        "bool": bool,
+        "float": float,
+        "date": date,
+        "tuple": tuple,
+        "frozenset": frozenset,
+    }.get(kind)
+
+
+def _is_subtype(tp: type | None, of: Any) -> bool:
+    if tp is None:
+        return False
+    classes = of if isinstance(of, tuple) else (of,)
+    if not all(isinstance(c, type) for c in classes):
+        return False
+    if tp is bool and int in classes and bool not in classes:
+        return False  # the model's instance(int) rejects bools; be as strict
+    return issubclass(tp, classes)
+
+
+_VALIDATORS_MODULE = "iqcore.model._validators"
+
+
+def _has_attrs_init(cls: type) -> bool:
+    """True if ``cls.__init__`` is the one attrs generated (not a hand-written one)."""
+    code = getattr(vars(cls).get("__init__"), "__code__", None)
+    return code is not None and "attrs generated" in code.co_filename
+
+
+_INSTANCE_OF: Any = getattr(_attr_validators, "_InstanceOfValidator", type(None))
+_OPTIONAL: Any = getattr(_attr_validators, "_OptionalValidator", type(None))
+
+
+def _implied(validator: Any, t: _T) -> bool:
+    """True if the fast path's type checks for *t* already guarantee what *validator* checks."""
+    optional = t.kind == "optional"
+    base = t.base
+    if isinstance(validator, _INSTANCE_OF):
+        return not optional and _is_subtype(_guaranteed(base), validator.type)
+    if isinstance(validator, _OPTIONAL):
+        return _implied(validator.validator, base)
+    if getattr(validator, "__module__", None) != _VALIDATORS_MODULE:
+        return False
+    name = getattr(validator, "__qualname__", "")
+    try:
+        cls = inspect.getclosurevars(validator).nonlocals.get("cls")
+    except (TypeError, ValueError):
+        return False
+    if cls is None:
+        return False
+    if name == "instance.<locals>.check":
+        return not optional and _is_subtype(_guaranteed(base), cls)
+    if name == "optional_instance.<locals>.check":
+        return _is_subtype(_guaranteed(base), cls)
+    if name in ("tuple_of.<locals>.check", "frozenset_of.<locals>.check"):
+        kind = "tuple" if name.startswith("tuple") else "frozenset"
+        return (
+            not optional
+            and base.kind == kind
+            and base.inner is not None
+            and base.inner.kind != "optional"
+            and _is_subtype(_guaranteed(base.inner), cls)
+        )
+    return False
+
+
+def _direct_construction(plan: _Plan) -> list[list[Callable[..., Any]]] | None:
+    """Per field, the validators the fast path must call; None to call ``__init__`` instead.
+
+    Direct construction is used for plain slotted, frozen attrs classes whose converters are
+    only ``tuple``/``frozenset`` on fields that the fast path already builds as such.
+    """
+    cls = plan.cls
+    names = [f.name for f in plan.fields]
+    slots = [n for n in getattr(cls, "__slots__", ()) if n != "__weakref__"]
+    if (
+        not slots
+        or sorted(slots) != sorted(names)
+        or len(names) != len(attrs.fields(cls))
+        or hasattr(cls, "__attrs_pre_init__")
+        or not _has_attrs_init(cls)
+    ):
+        return None
+    out: list[list[Callable[..., Any]]] = []
+    for f in plan.fields:
+        conv: Any = f.attribute.converter
+        if conv is not None and not (
+            (conv is tuple and f.type.kind == "tuple")
+            or (conv is frozenset and f.type.kind == "frozenset")
+        ):
+            return None
+        out.append([v for v in _validators_of(f.attribute) if not _implied(v, f.type)])
+    return out
 
 
 _INTERN_SIZE = 4096
@@ -534,11 +656,14 @@ _TRIVIAL_OUT = ("str", "int", "bool", "float", "date", "enum")
 _PLAIN_OUT = ("str", "int", "bool", "float")
 
 
-def _out_expr(g: _Gen, t: _T, src: str, plain: bool, depth: int = 0) -> str:
+def _out_expr(
+    g: _Gen, t: _T, src: str, plain: bool, depth: int = 0, stack: tuple[type, ...] = ()
+) -> str:
     """A Python expression that turns *src* into JSON data.
 
     With *plain* the result holds only builtin JSON types; without it, dates and enums are left
-    for orjson, which writes them natively (faster).
+    for orjson, which writes them natively (faster). Nested objects held in a simple name (an
+    item of an array, an optional value) are written inline as dict displays.
     """
     kind = t.kind
     if kind in (_PLAIN_OUT if plain else _TRIVIAL_OUT):
@@ -550,27 +675,43 @@ def _out_expr(g: _Gen, t: _T, src: str, plain: bool, depth: int = 0) -> str:
     if kind == "code":
         return f"{src}.code"
     if kind == "object":
-        attr = "unstructure_plain" if plain else "unstructure"
         plan = _PLANS.get(t.cls)
+        if (
+            plan is not None
+            and hasattr(plan, "fields")
+            and src.isidentifier()
+            and depth < 4
+            and t.cls not in stack
+        ):
+            inner_stack = (*stack, t.cls)
+            items = [
+                f"{f.key!r}: "
+                + _out_expr(g, f.type, f"{src}.{f.name}", plain, depth + 1, inner_stack)
+                for f in plan.fields
+            ]
+            return "{" + ", ".join(items) + "}"
+        attr = "unstructure_plain" if plain else "unstructure"
         fn = getattr(plan, attr) if hasattr(plan, attr) else _late(t.cls, attr)
         return f"{g.name('u', fn)}({src})"
     assert t.inner is not None
     if kind == "optional":
         tmp = g.tmp()
-        inner_expr = _out_expr(g, t.inner, tmp, plain, depth)
+        inner_expr = _out_expr(g, t.inner, tmp, plain, depth, stack)
+        if inner_expr == tmp:
+            return src
         return f"(None if ({tmp} := {src}) is None else {inner_expr})"
     x = f"_x{depth}"
     inner = t.inner
     if kind == "tuple":
         if inner.kind in (_PLAIN_OUT if plain else _TRIVIAL_OUT):
             return f"list({src})" if plain else src  # orjson writes tuples as arrays
-        return f"[{_out_expr(g, inner, x, plain, depth + 1)} for {x} in {src}]"
+        return f"[{_out_expr(g, inner, x, plain, depth + 1, stack)} for {x} in {src}]"
     # frozenset: sorted by the written value
     if inner.kind in _PLAIN_OUT:
         return f"_sorted({src})"
     if inner.kind in ("date", "enum", "code"):
-        return f"_sorted([{_out_expr(g, inner, x, True, depth + 1)} for {x} in {src}])"
-    item = _out_expr(g, inner, x, plain, depth + 1)
+        return f"_sorted([{_out_expr(g, inner, x, True, depth + 1, stack)} for {x} in {src}])"
+    item = _out_expr(g, inner, x, plain, depth + 1, stack)
     return f"_sorted([{item} for {x} in {src}], key=_jkey)"
 
 
