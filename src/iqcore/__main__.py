@@ -50,19 +50,19 @@ def _counts(write: Write) -> None:
         f"{'regulated' if o.regulated else 'non-regulated'}, {o.law.value.lower()} law"
         for o in occupations
     )
-    rows: list[tuple[str, str]] = [
-        ("Länder", str(len(rd.states()))),
-        ("funding phases", str(len(rd.funding_phases()))),
-        ("priority areas (area x phase)", str(len(rd.priority_areas()))),
-        ("regional networks", str(len(rd.networks()))),
-        ("expert bodies", str(len(rd.expert_bodies()))),
-        ("reference occupations", str(len(occupations))),
-        *((f"  {kind}", str(n)) for kind, n in sorted(kinds.items())),
-        ("  with a KldB 2010 code", str(sum(o.kldb is not None for o in occupations))),
-        ("competent authorities", str(len(rd.authorities()))),
-        ("sectoral professions (Dir. 2005/36/EC)", str(len(rd.sectoral_professions()))),
-        ("ISCED-F 2013 fields", str(len(rd.isced_fields()))),
-        ("countries with dated EU/EEA/CH periods", str(len(rd.country_group_periods()))),
+    rows: list[tuple[str, int]] = [
+        ("Länder", len(rd.states())),
+        ("funding phases", len(rd.funding_phases())),
+        ("priority areas (area x phase)", len(rd.priority_areas())),
+        ("regional networks", len(rd.networks())),
+        ("expert bodies", len(rd.expert_bodies())),
+        ("reference occupations", len(occupations)),
+        *((f"  {kind}", n) for kind, n in sorted(kinds.items())),
+        ("  with a KldB 2010 code", sum(o.kldb is not None for o in occupations)),
+        ("competent authorities", len(rd.authorities())),
+        ("sectoral professions (Dir. 2005/36/EC)", len(rd.sectoral_professions())),
+        ("ISCED-F 2013 fields", len(rd.isced_fields())),
+        ("countries with dated EU/EEA/CH periods", len(rd.country_group_periods())),
     ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
