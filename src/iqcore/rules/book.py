@@ -150,14 +150,16 @@ class RuleBook:
         *,
         plugins: Iterable[PluginInfo] = (),
     ) -> None:
-        rule_list = sorted(rules, key=_sort_key)
-        param_list = sorted(parameters, key=lambda p: (_LEVEL_RANK[p.jurisdiction.level], p.id))
+        rule_list = list(rules)
+        param_list = list(parameters)
         for r in rule_list:
             if not isinstance(r, Rule):
                 raise TypeError("a rule book holds Rule objects only")
         for p in param_list:
             if not isinstance(p, Parameter):
                 raise TypeError("a rule book holds Parameter objects only")
+        rule_list.sort(key=_sort_key)
+        param_list.sort(key=lambda p: (_LEVEL_RANK[p.jurisdiction.level], p.id))
         _check_rules(rule_list)
         _check_parameters(param_list)
         _check_parameter_use(rule_list, param_list)

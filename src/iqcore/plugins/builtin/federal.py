@@ -321,6 +321,10 @@ def _level_amended(ctx: CaseContext) -> Finding:
 # COMPENSATION
 
 
+#: The model records at most 50 years of experience per piece of evidence.
+_MAX_EVIDENCE_MONTHS = 600
+
+
 def _experience(ctx: CaseContext) -> Finding:
     remaining = ctx.remaining
     if not remaining:
@@ -342,7 +346,7 @@ def _experience(ctx: CaseContext) -> Finding:
             evidence = CompensationEvidence(
                 kind=EvidenceKind.WORK_EXPERIENCE,
                 description=f"{months} months of evidenced work experience {what}",
-                months=months,
+                months=min(months, _MAX_EVIDENCE_MONTHS),
             )
             ctx.replace_difference(diff, _compensated(diff, evidence))
             done.append(diff.area)
