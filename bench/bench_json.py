@@ -268,10 +268,7 @@ def codecs(bulk: bool) -> dict[str, Codec]:
     p_ad = pydantic.TypeAdapter(list[ForeignQualificationP])
 
     def iq_encode(objs: Any) -> bytes:
-        if not bulk:
-            return ser.to_json_many(objs)
-        with ser.bulk_mode():
-            return ser.to_json_many(objs)
+        return ser.to_json_many(objs, bulk=bulk)
 
     def iq_decode(data: bytes) -> Any:
         return ser.from_json_many(data, ForeignQualification, bulk=bulk)

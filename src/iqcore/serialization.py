@@ -41,9 +41,20 @@ Messages name the field and the rule, never a value from the input.
 Speed
 -----
 Every class gets generated, specialised functions. Structuring good input takes a fast path that
-checks every JSON type and still runs every attrs validator and ``__attrs_post_init__``
+checks every JSON type and still enforces every attrs validator and ``__attrs_post_init__``
 invariant (the input is untrusted), but does not track paths. Only when it fails is the input
 structured again on the detailed path, which collects every problem with its path.
+
+On the fast path a model object is built as attrs' ``__init__`` builds it (fields set, then the
+validators in field order, then ``__attrs_post_init__``), except that validators which only
+check a type the fast path has just checked exactly (``instance_of``, the model's ``instance``,
+``optional_instance``, ``tuple_of``, ``frozenset_of``) are not called a second time. Classes
+with other converters, a hand-written ``__init__`` or ``__attrs_pre_init__`` are built by their
+``__init__``. Small value objects whose fields are all enums, booleans or codes (a
+:class:`~iqcore.model.Document`, a country) are interned: equal input gives one shared
+(immutable) instance. Writing leaves enums and dates to orjson and inlines nested objects.
+For big batches use :func:`to_json_many` / :func:`from_json_many` (which run in
+:func:`bulk_mode`).
 """
 
 from __future__ import annotations
@@ -1146,16 +1157,20 @@ def bulk_mode(threshold: int = 100_000) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def to_json_many(objs: Iterable[Any]) -> bytes:
-    """One JSON array of documents (each with its schema_version), in the order given."""
+def to_json_many(objs: Iterable[Any], *, bulk: bool = True) -> bytes:
+    """One JSON array of documents (each with its schema_version), in the order given.
+
+    With ``bulk`` (the default) the work runs in :func:`bulk_mode`.
+    """
     plans: dict[type, Callable[[Any], dict[str, Any]]] = {}
     docs = []
-    for obj in objs:
-        fn = plans.get(type(obj))
-        if fn is None:
-            fn = plans[type(obj)] = _plan(type(obj)).unstructure_top
-        docs.append(fn(obj))
-    return orjson.dumps(docs)
+    with bulk_mode() if bulk else contextlib.nullcontext():
+        for obj in objs:
+            fn = plans.get(type(obj))
+            if fn is None:
+                fn = plans[type(obj)] = _plan(type(obj)).unstructure_top
+            docs.append(fn(obj))
+        return orjson.dumps(docs)
 
 
 def from_json_many(
