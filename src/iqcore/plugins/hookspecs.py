@@ -16,8 +16,15 @@ import pluggy
 
 if TYPE_CHECKING:
     from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
+    from iqcore.storage.registry import SchemeRegistrar
 
-__all__ = ["hookimpl", "hookspec", "iqcore_register_parameters", "iqcore_register_rules"]
+__all__ = [
+    "hookimpl",
+    "hookspec",
+    "iqcore_register_parameters",
+    "iqcore_register_rules",
+    "iqcore_register_stores",
+]
 
 #: The marker of iqcore's hook specifications.
 hookspec = pluggy.HookspecMarker("iqcore")
@@ -55,6 +62,23 @@ def iqcore_register_parameters(register: ParameterRegistrar) -> None:
 
     Called: once each time the host builds a rule book (:meth:`PluginHost.rulebook`), never
     per case.
+
+    Since: 0.1.0
+    """
+
+
+@hookspec
+def iqcore_register_stores(register: SchemeRegistrar) -> None:
+    """Register store URL schemes (``sqlite``, ``postgresql`` …) with their factories.
+
+    :param register: call ``register(scheme, factory)``; ``factory(url, network=..., role=...)``
+        opens a :class:`iqcore.storage.Store`. It rejects a scheme another plugin registered and
+        records this plugin as the scheme's origin.
+
+    Result: none; every implementation is called.
+
+    Called: once per process, the first time :func:`iqcore.open_store` meets a scheme it does
+    not know (and by :meth:`PluginHost.iqcore_register_stores`).
 
     Since: 0.1.0
     """

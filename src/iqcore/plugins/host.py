@@ -6,7 +6,7 @@ import functools
 import importlib
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -17,6 +17,9 @@ from iqcore.plugins import hookspecs
 from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
 from iqcore.rules.book import RuleBook
 from iqcore.rules.results import PluginInfo
+
+if TYPE_CHECKING:
+    from iqcore.storage.registry import SchemeRegistrar
 
 __all__ = ["BUILTIN_PLUGINS", "ENTRY_POINT_GROUP", "PluginHost", "default_host", "make_host"]
 
@@ -98,6 +101,14 @@ class PluginHost:
         """Call every plugin's ``iqcore_register_parameters`` with a register bound to it."""
         for name, function in self._impls("iqcore_register_parameters"):
             self._call(name, function, register=register.bind(name))
+
+    def iqcore_register_stores(self, register: SchemeRegistrar) -> None:
+        """Call every plugin's ``iqcore_register_stores`` with a register bound to it."""
+        from iqcore.storage.registry import SchemeRegistrar as Registrar
+
+        for name, function in self._impls("iqcore_register_stores"):
+            bound = register if register.origin == name else Registrar(name)
+            self._call(name, function, register=bound)
 
     def _impls(self, hook_name: str) -> list[tuple[str, Callable[..., Any]]]:
         caller = getattr(self._pm.hook, hook_name)
