@@ -78,6 +78,10 @@ hookimpl = pluggy.HookimplMarker("iqcore")
 
 #: How long a writer keeps retrying ``BEGIN IMMEDIATE`` before it gives up (StorageBusy).
 MAX_WAIT_SECONDS = 120.0
+#: The page cache per connection, in KiB. Bulk writes touch index pages in random order; a
+#: cache that holds a whole chunk's pages writes each page once per chunk (the default 2 MiB
+#: made large chunks spill and cost 2-3x more I/O).
+CACHE_KIB = 64 * 1024
 #: Read audit entries are written at the latest after this many reads (and at every write,
 #: at the end of a transaction and at close).
 READ_AUDIT_BATCH = 256
@@ -326,6 +330,7 @@ class SQLiteStore:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA trusted_schema=OFF")
+            conn.execute(f"PRAGMA cache_size={-CACHE_KIB}")
             if self._read_only:
                 version = self._retry(lambda: _version_if_any(conn), conn=conn)
                 if version < len(MIGRATIONS):
@@ -537,8 +542,10 @@ class SQLiteStore:
                 conn.execute(f"ALTER TABLE {name} ADD COLUMN {c} {_SQL_TYPES[t]}")
                 columns.append((c, t))
             self._backfill(conn, kind, name, [c for c, _t in new])
+        indexed = {_column(f.name) for f in kind.indexes if f.indexed}
         for c, _t in new:
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {name}_{c} ON {name} (network, {c})")
+            if c in indexed:
+                conn.execute(f"CREATE INDEX IF NOT EXISTS {name}_{c} ON {name} (network, {c})")
         conn.execute(
             "INSERT INTO record_kinds (kind, table_name, columns) VALUES (?, ?, ?)"
             " ON CONFLICT (kind) DO UPDATE SET columns = excluded.columns",
@@ -604,13 +611,19 @@ class SQLiteStore:
             cols = "".join(f", {c}" for c in table.column_names)
             marks = ", ?" * width
             updates = "".join(f", {c} = excluded.{c}" for c in table.column_names)
-            rows = []
-            for i in idx:
-                p = prepared[i]
-                values: list[object] = [None] * width
-                for pos, v in zip(positions, p.index, strict=True):
-                    values[pos] = v
-                rows.append((self._network, p.key, p.person, version, docs[i], *values))
+            net = self._network
+            rows: list[tuple[object, ...]] = []
+            if positions == list(range(width)):  # the table's columns are the kind's indexes
+                for i in idx:
+                    p = prepared[i]
+                    rows.append((net, p.key, p.person, version, docs[i], *p.index))
+            else:
+                for i in idx:
+                    p = prepared[i]
+                    values: list[object] = [None] * width
+                    for pos, v in zip(positions, p.index, strict=True):
+                        values[pos] = v
+                    rows.append((net, p.key, p.person, version, docs[i], *values))
             conn.executemany(
                 f"INSERT INTO {table.name} (network, id, migrant_id, schema_version, doc{cols})"
                 f" VALUES (?, ?, ?, ?, ?{marks}) ON CONFLICT (network, id) DO UPDATE SET"
@@ -638,15 +651,15 @@ class SQLiteStore:
     ) -> int:
         self._check_open()
         done = 0
-        for chunk in chunked(objs, chunk_size):
-            with bulk():
+        with bulk():
+            for chunk in chunked(objs, chunk_size):
                 prepared = [prepare(o, self._network) for o in chunk]
                 docs = [encode(o) for o in chunk]
-            with self._write("put_many") as conn:
-                self._append_audit(conn, self._write_prepared(conn, prepared, docs))
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+                with self._write("put_many") as conn:
+                    self._append_audit(conn, self._write_prepared(conn, prepared, docs))
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
         return done
 
     def delete(self, cls: type[object], id: str) -> None:
