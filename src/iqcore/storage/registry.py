@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from typing import Protocol
 
 from iqcore.errors import ConfigurationError, IqcoreError, PluginError
@@ -112,35 +111,13 @@ def open_store(url: str, *, network: str | None = None, role: str = "app") -> St
 
 
 def _load_plugins() -> None:
-    """Ask every ``iqcore`` plugin for its store schemes, once per process."""
+    """Ask every ``iqcore`` plugin for its store schemes, once per process, through the typed
+    plugin host (which names a plugin that fails)."""
     global _LOADED
     with _LOCK:
         if _LOADED:
             return
-        _LOADED = True
-        for name, register_stores in _hook_implementations():
-            try:
-                register_stores(SchemeRegistrar(name))
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise PluginError(
-                    f"iqcore_register_stores raised {type(exc).__name__}", plugin=name
-                ) from exc
+        from iqcore.plugins.host import default_host
 
-
-def _hook_implementations() -> list[tuple[str, Callable[[SchemeRegistrar], object]]]:
-    from importlib.metadata import entry_points
-
-    found: list[tuple[str, Callable[[SchemeRegistrar], object]]] = []
-    for ep in entry_points(group="iqcore"):
-        try:
-            module = ep.load()
-        except Exception as exc:
-            raise PluginError(
-                f"could not be loaded ({type(exc).__name__})", plugin=ep.name
-            ) from exc
-        hook = getattr(module, "iqcore_register_stores", None)
-        if callable(hook):
-            found.append((ep.name, hook))
-    return found
+        default_host().iqcore_register_stores(SchemeRegistrar("iqcore"))
+        _LOADED = True  # only on success: a failing plugin is reported again next time
