@@ -202,6 +202,7 @@ class Expectation:
     outcome: str | None = None
     route: str | None = None
     no_outcome: bool = False
+    no_route: bool = False
     remaining: DifferenceExpectation | None = None
     compensated: DifferenceExpectation | None = None
     measures: SetExpectation | None = None
@@ -250,10 +251,15 @@ class _LineDict(dict[str, Any]):
     line: int = 0
 
 
-_LOADER: Any = None
+_LOADER: tuple[Any, Any] | None = None
 
 
-def _loader() -> Any:
+def _loader() -> tuple[Any, Any]:
+    """PyYAML and the case-file loader class made from it (built once, on first use).
+
+    The module is kept with the class so that errors are caught from the same module that
+    raised them, even if PyYAML is imported again later (as pytester's in-process runs do).
+    """
     global _LOADER
     if _LOADER is not None:
         return _LOADER
@@ -290,16 +296,15 @@ def _loader() -> Any:
         data.update(loader.construct_mapping(node))
 
     Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
-    _LOADER = Loader
-    return Loader
+    _LOADER = (yaml, Loader)
+    return _LOADER
 
 
 def _read_yaml(path: Path) -> Any:
-    import yaml
-
+    yaml, loader = _loader()
     text = path.read_text(encoding="utf-8")
     try:
-        return yaml.load(text, Loader=_loader())  # a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -455,8 +460,8 @@ def _expectation(raw: Any, path: str, problems: _Problems) -> Expectation:
             continue
         value = raw[key]
         allowed = _enum_values(enum_name)
-        if value is None and key == "outcome":
-            kwargs["no_outcome"] = True
+        if value is None:
+            kwargs[f"no_{key}"] = True
         elif not isinstance(value, str) or value not in allowed:
             problems.add(f"{path}.{key}", "unknown_value", f"must be one of {_choices(allowed)}")
         else:
@@ -679,10 +684,9 @@ def load_rule_cases(path: str | Path, *, build: bool = True) -> list[RuleCase]:
 
 
 def _occupation_by_id(occupation_id: str) -> ReferenceOccupation:
-    from iqcore import reference_data
+    from iqcore.reference_data import occupation
 
-    finder: Callable[[str], ReferenceOccupation] = reference_data.occupation  # type: ignore[attr-defined]
-    return finder(occupation_id)
+    return occupation(occupation_id)
 
 
 def _structure(doc: Mapping[str, Any], cls: type[Any], path: str) -> tuple[Any, list[Problem]]:
@@ -948,6 +952,8 @@ def compare(expect: Expectation, observed: Observed) -> list[Mismatch]:
         out.append(Mismatch(path="expect.outcome", expected=None, got=observed.outcome))
     if expect.route is not None and observed.route != expect.route:
         out.append(Mismatch(path="expect.route", expected=expect.route, got=observed.route))
+    if expect.no_route and observed.route is not None:
+        out.append(Mismatch(path="expect.route", expected=None, got=observed.route))
     if expect.remaining is not None:
         out += expect.remaining.check("expect.differences.remaining", observed.remaining)
     if expect.compensated is not None:
