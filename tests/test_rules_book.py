@@ -219,14 +219,14 @@ def test_two_replacements_for_the_same_place_and_time_conflict() -> None:
         Plugin("bavaria-one", [rule("by.a", jurisdiction=BY, replaces="f.x")]),
         Plugin("bavaria-two", [rule("by.b", jurisdiction=BY, replaces="f.x")]),
     )
-    assert "bavaria-one and bavaria-two" in message
+    assert "by.a of bavaria-one and by.b of bavaria-two" in message
     # a network inside the Land overlaps the Land's place too
     message = _conflict(
         Plugin("fed", [rule("f.x")]),
         Plugin("bavaria", [rule("by.a", jurisdiction=BY, replaces="f.x")]),
         Plugin("network", [rule("net.b", jurisdiction=NET_BY, replaces="f.x")]),
     )
-    assert "bavaria and network" in message
+    assert "by.a of bavaria and net.b of network" in message
 
 
 def test_replacements_for_different_places_or_times_do_not_conflict() -> None:

@@ -426,9 +426,11 @@ def _check_replacements(items: Sequence[Any], by_id: dict[str, list[Any]], what:
             if _places_overlap(a.jurisdiction, b.jurisdiction) and _validity(a).overlaps(
                 _validity(b)
             ):
+                first, second = sorted([a, b], key=lambda x: (x.id, x.origin))
                 raise RuleConflict(
                     f"{what} {target} is replaced for the same place and time by both "
-                    f"{a.id} and {b.id} ({_names(a, b)})"
+                    f"{first.id} of {_origin(first.origin)} and {second.id} of "
+                    f"{_origin(second.origin)}"
                 )
     # cycles of replacement (a replaces b replaces a) make no sense
     edges = {x.id: x.replaces for x in replacers}
