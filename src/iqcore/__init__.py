@@ -23,6 +23,8 @@ from iqcore.model import *  # noqa: F403
 from iqcore.model import __all__ as _model_all
 
 if TYPE_CHECKING:
+    from iqcore.planning import plan
+    from iqcore.plugins import PluginHost, make_host
     from iqcore.procedure import (
         ProcedureClock,
         allowed_transitions,
@@ -32,10 +34,9 @@ if TYPE_CHECKING:
         transition_application,
     )
     from iqcore.procedure import clock as procedure_clock
+    from iqcore.rules import Assessment, Rule, RuleBook, Stage, assess
     from iqcore.serialization import from_dict, from_json, json_schema, to_dict, to_json
     from iqcore.storage import open_store
-    from iqcore.plugins import PluginHost, make_host
-    from iqcore.rules import Assessment, Rule, RuleBook, Stage, assess
 
 # Names loaded on first use: (module, attribute).
 _LAZY: dict[str, tuple[str, str]] = {
@@ -59,6 +60,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "RuleBook": ("iqcore.rules.book", "RuleBook"),
     "PluginHost": ("iqcore.plugins.host", "PluginHost"),
     "make_host": ("iqcore.plugins.host", "make_host"),
+    "plan": ("iqcore.planning", "plan"),
 }
 
 
@@ -102,6 +104,7 @@ __all__ = [
     "RuleBook",
     "PluginHost",
     "make_host",
+    "plan",
     "to_dict",
     "to_json",
     *_model_all,

@@ -1,0 +1,1261 @@
+"""From remaining substantial differences to ranked, optimal training plans.
+
+:func:`plan` takes an assessment (or the record of a notice), the applicant and a catalogue of
+training schemes and returns the best plans for one objective — earliest completion (default)
+or fewest hours — found exactly by a best-first branch and bound, not greedily.
+
+The plans a search considers (the *plan space*), precisely:
+
+* A plan is a set of steps; each step is one run of one scheme, and no scheme is used twice.
+  A **closing step** takes some modules of a scheme that covers remaining differences; a
+  **language step** takes a whole language course (a scheme with ``teaches_language``).
+* **Usable schemes.** A scheme is usable if it is for migrants, targets the occupation (or
+  names no target occupation), is offered in the applicant's network or delivered ``ONLINE``
+  (``BLENDED`` and ``IN_PERSON`` need the network), and has a run with free places
+  (``capacity > 0``) on or after ``start``. For a regulated profession a closing scheme must
+  prepare a permitted compensation measure (``measure_type`` in the assessment's permitted
+  measures); for a non-regulated occupation it must be an adaptation qualification
+  (``adaptation_form`` set, and in ``forms`` if given). A scheme that teaches a language is
+  planned only as a language course (its modules are not matched against differences).
+* **Only what is needed (§11(2) BQFG).** Every module a plan takes covers a remaining
+  difference that no other module of the plan covers, and every language course is needed:
+  without it some later step's language prerequisite would be unmet. So a plan never carries a
+  module or course it could drop.
+* **Language.** The applicant's German level per scope (general, occupational; an occupational
+  level implies the general one, as in :meth:`~iqcore.model.people.Migrant.language_level`)
+  must meet a scheme's ``language_prerequisite`` when the scheme starts; a language course
+  raises the level to what it teaches. A prerequisite may be reached through a chain of at
+  most two language courses.
+* **Schedule.** Steps follow one another: the first starts on or after ``start``, every other
+  one on a run starting after the previous step ends. A step lasts the weeks of the modules it
+  takes (``ends_on`` is its last day). For a set of steps the best order is found exactly
+  (dynamic programming over orders, with language courses before the steps that need them);
+  taking the earliest run that fits is optimal for a fixed order.
+* **Ranking.** ``earliest``: completion date, then total hours, then number of steps.
+  ``fewest_hours``: total hours (language courses included), then completion, then steps.
+  Two plans with the same steps in another order are one plan (its best order).
+
+**Differences no scheme closes.** A remaining difference is *unclosable* if no usable scheme
+covering it can be reached (with language courses first, in time). Plans then close the
+others, and each :class:`Plan` lists what it leaves open, with the reason
+(:class:`UnclosableReason`). If the closable differences cannot all be closed together (the
+runs of their schemes do not fit one after another), the plans close as many as can be closed
+together, and the rest are listed with reason ``SCHEDULE``. :func:`plan` returns a
+:class:`PlanList` — a list of :class:`Plan` that also carries the unclosable differences, so the
+answer says what cannot be closed even when no plan exists.
+
+Search: differences are bits; the search branches on the open difference with the fewest
+candidate schemes (every plan has a step covering it), so a set of steps is built once per
+branch and duplicates are skipped; lower bounds are the best schedule of the steps chosen so
+far (ignoring language order), the earliest end of any step covering each open difference, and
+the hours each open difference must still cost (a set-cover bound). Catalogues index schemes
+by competence area and place once (:class:`Catalogue`); a plan then touches only the schemes
+that cover the applicant's differences in the applicant's network or online.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import itertools
+import math
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+import attrs
+
+from iqcore.errors import Problem, ValidationError
+from iqcore.model.codes import CefrLevel
+from iqcore.model.decisions import (
+    AdaptationQualificationForm,
+    CompensationMeasureType,
+    Decision,
+)
+from iqcore.model.people import LanguageScope, Migrant
+from iqcore.model.programme import RegionalNetwork
+from iqcore.model.training import (
+    Audience,
+    DeliveryMode,
+    LanguagePrerequisite,
+    Module,
+    TrainingScheme,
+)
+
+if TYPE_CHECKING:
+    from iqcore.rules.assessment import Assessment
+
+__all__ = [
+    "Catalogue",
+    "Objective",
+    "Plan",
+    "PlanList",
+    "Step",
+    "StepKind",
+    "Unclosable",
+    "UnclosableReason",
+    "plan",
+]
+
+_INF = 1 << 62
+_LEVELS: tuple[CefrLevel, ...] = tuple(CefrLevel)
+_LEVEL_INDEX = {lv: i for i, lv in enumerate(_LEVELS)}
+_ONLINE = ""  # the index key of online schemes (available from every network)
+_MAX_CHAIN = 2  # language courses in a row that may lead to a prerequisite
+
+
+class Objective(enum.StrEnum):
+    """What a plan is optimal for."""
+
+    EARLIEST = "earliest"
+    """Earliest completion date (then fewest hours, then fewest steps)."""
+    FEWEST_HOURS = "fewest_hours"
+    """Fewest hours of training, language courses included (then earliest, then fewest steps)."""
+
+
+class StepKind(enum.StrEnum):
+    """What a step of a plan is."""
+
+    LANGUAGE_COURSE = "LANGUAGE_COURSE"
+    """A language course taken whole, because a later step needs the level it teaches."""
+    COMPENSATION_MEASURE = "COMPENSATION_MEASURE"
+    """Modules of a scheme preparing a permitted compensation measure (regulated)."""
+    ADAPTATION_QUALIFICATION = "ADAPTATION_QUALIFICATION"
+    """Modules of an adaptation qualification (non-regulated)."""
+
+
+class UnclosableReason(enum.StrEnum):
+    """Why a remaining difference is not closed (the furthest any scheme covering it got)."""
+
+    NO_SCHEME = "NO_SCHEME"
+    MEASURE_NOT_PERMITTED = "MEASURE_NOT_PERMITTED"
+    NOT_AVAILABLE = "NOT_AVAILABLE"
+    NO_PLACES = "NO_PLACES"
+    LANGUAGE = "LANGUAGE"
+    SCHEDULE = "SCHEDULE"
+
+    def text(self, lang: str = "en") -> str:
+        """The reason in plain language (``lang`` ``"de"`` or ``"en"``)."""
+        return _REASON_TEXT[self][1 if lang == "de" else 0]
+
+
+_REASON_TEXT: dict[UnclosableReason, tuple[str, str]] = {
+    UnclosableReason.NO_SCHEME: (
+        "no scheme in the catalogue covers it for this occupation",
+        "kein Angebot im Katalog deckt ihn für diesen Beruf ab",
+    ),
+    UnclosableReason.MEASURE_NOT_PERMITTED: (
+        (
+            "the schemes covering it do not prepare a permitted measure "
+            "(or are not adaptation qualifications)"
+        ),
+        (
+            "die Angebote, die ihn abdecken, bereiten keine zulässige Maßnahme vor "
+            "(oder sind keine Anpassungsqualifizierung)"
+        ),
+    ),
+    UnclosableReason.NOT_AVAILABLE: (
+        "the schemes covering it are not offered in this network or online",
+        "die Angebote, die ihn abdecken, gibt es weder in diesem Netzwerk noch online",
+    ),
+    UnclosableReason.NO_PLACES: (
+        "no run of a scheme covering it with free places starts on or after the start date",
+        "kein Durchgang eines passenden Angebots mit freien Plätzen beginnt ab dem Starttermin",
+    ),
+    UnclosableReason.LANGUAGE: (
+        (
+            "the schemes covering it need a language level the applicant does not have, and no "
+            "language course in the catalogue leads there in time"
+        ),
+        (
+            "die passenden Angebote setzen ein Sprachniveau voraus, das die Person nicht hat, und "
+            "kein Sprachkurs im Katalog führt rechtzeitig dorthin"
+        ),
+    ),
+    UnclosableReason.SCHEDULE: (
+        "it can be closed on its own, but the runs do not fit together with the rest of the plan",
+        "er ließe sich allein schließen, aber die Termine passen nicht zum Rest des Plans",
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Results
+# ------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Unclosable:
+    """A remaining difference (its competence area) that a plan does not close, and why."""
+
+    area: str
+    reason: UnclosableReason
+
+    def text(self, lang: str = "en") -> str:
+        return self.reason.text(lang)
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """One step of a plan: a run of a scheme, the modules taken, and what it closes.
+
+    ``closes`` lists the competence areas of remaining differences the step closes (an area
+    two steps cover is counted for the earlier one); a language course closes none and
+    ``language`` is the level it brings. ``ends_on`` is the step's last day.
+    """
+
+    kind: StepKind
+    scheme: TrainingScheme
+    modules: tuple[Module, ...]
+    starts_on: date
+    ends_on: date
+    closes: tuple[str, ...] = ()
+    language: LanguagePrerequisite | None = None
+
+    @property
+    def hours(self) -> int:
+        return sum(m.hours for m in self.modules)
+
+    @property
+    def weeks(self) -> int:
+        return sum(m.weeks for m in self.modules)
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A ranked training plan: ordered steps, what they close, and why the plan ranks here.
+
+    ``rank`` is 1 for the best plan. ``closes`` are the areas the plan closes; ``unclosable``
+    what it leaves open, with reasons (empty when the plan is complete). ``duration_days``
+    counts from the planning start date to the completion date, both included.
+    """
+
+    rank: int
+    objective: Objective
+    steps: tuple[Step, ...]
+    closes: tuple[str, ...]
+    unclosable: tuple[Unclosable, ...]
+    starts_on: date
+    completion: date
+    hours: int
+    reason_en: str
+    reason_de: str
+
+    @property
+    def complete(self) -> bool:
+        """True if the plan closes every remaining difference."""
+        return not self.unclosable
+
+    @property
+    def duration_days(self) -> int:
+        return (self.completion - self.starts_on).days + 1
+
+    @property
+    def weeks(self) -> int:
+        """Weeks of training (the sum over the steps, gaps between runs not counted)."""
+        return sum(s.weeks for s in self.steps)
+
+    def reason(self, lang: str = "en") -> str:
+        """Why the plan ranks where it does (``lang`` ``"de"`` or ``"en"``)."""
+        return self.reason_de if lang == "de" else self.reason_en
+
+
+class PlanList(list[Plan]):
+    """The ranked plans (a list), with the differences no usable scheme can close at all.
+
+    ``unclosable`` is also there when the list is empty, so the answer says what cannot be
+    closed even when no plan exists; ``remaining`` are all the areas the plan was asked to close.
+    """
+
+    __slots__ = ("objective", "remaining", "unclosable")
+
+    def __init__(
+        self,
+        plans: Iterable[Plan] = (),
+        *,
+        objective: Objective = Objective.EARLIEST,
+        remaining: tuple[str, ...] = (),
+        unclosable: tuple[Unclosable, ...] = (),
+    ) -> None:
+        super().__init__(plans)
+        self.objective = objective
+        self.remaining = remaining
+        self.unclosable = unclosable
+
+    def __repr__(self) -> str:
+        return (
+            f"PlanList({list.__repr__(self)}, objective={self.objective.value!r}, "
+            f"unclosable={[u.area for u in self.unclosable]!r})"
+        )
+
+
+# ------------------------------------------------------------------------------------------
+# The catalogue and its index
+# ------------------------------------------------------------------------------------------
+
+
+def _req(p: LanguagePrerequisite | None) -> tuple[int, int] | None:
+    if p is None:
+        return None
+    return (1 if p.scope is LanguageScope.OCCUPATIONAL else 0, _LEVEL_INDEX[p.level])
+
+
+class _Entry:
+    """What the planner needs of one scheme, computed once per catalogue."""
+
+    __slots__ = (
+        "days",
+        "hours",
+        "idx",
+        "modules",
+        "network_id",
+        "occupations",
+        "online",
+        "req",
+        "scheme",
+        "starts",
+        "teach",
+    )
+
+    def __init__(self, scheme: TrainingScheme, idx: int) -> None:
+        self.scheme = scheme
+        self.idx = idx
+        self.occupations = scheme.target_occupations
+        self.network_id = scheme.network_id
+        self.online = scheme.delivery is DeliveryMode.ONLINE
+        self.starts = [r.starts_on.toordinal() for r in scheme.runs if r.capacity > 0]
+        self.req = _req(scheme.language_prerequisite)
+        self.teach = _req(scheme.teaches_language)
+        self.modules = scheme.modules
+        self.hours = scheme.hours
+        self.days = 7 * sum(m.weeks for m in scheme.modules)
+
+    def place(self) -> str | None:
+        return _ONLINE if self.online else self.network_id
+
+
+class Catalogue:
+    """A catalogue of training schemes, indexed for planning (build it once, plan many times).
+
+    Schemes for staff are kept but never planned. Scheme ids must be unique.
+    Raises :class:`~iqcore.errors.ValidationError` for an item that is not a
+    :class:`~iqcore.model.training.TrainingScheme` or a repeated id.
+    """
+
+    __slots__ = ("_by_area", "_by_area_place", "_entries", "_ids", "_lang_by_place")
+
+    def __init__(self, schemes: Iterable[TrainingScheme]) -> None:
+        problems: list[Problem] = []
+        entries: list[_Entry] = []
+        ids: dict[str, int] = {}
+        for i, s in enumerate(schemes):
+            if not isinstance(s, TrainingScheme):
+                problems.append(Problem(f"$.catalogue[{i}]", "type", "must be a TrainingScheme"))
+                continue
+            if s.id in ids:
+                problems.append(
+                    Problem(f"$.catalogue[{i}].id", "duplicate", "scheme ids must be unique")
+                )
+                continue
+            ids[s.id] = len(entries)
+            entries.append(_Entry(s, len(entries)))
+        if problems:
+            raise ValidationError(problems, type_name="Catalogue")
+        self._entries = tuple(entries)
+        self._ids = ids
+        by_area: dict[str, list[_Entry]] = {}
+        by_area_place: dict[tuple[str, str | None], list[_Entry]] = {}
+        lang_by_place: dict[str | None, list[_Entry]] = {}
+        for e in entries:
+            if e.scheme.audience is not Audience.MIGRANTS:
+                continue
+            if e.teach is not None:
+                lang_by_place.setdefault(e.place(), []).append(e)
+                continue
+            for area in e.scheme.covers:
+                by_area.setdefault(area, []).append(e)
+                by_area_place.setdefault((area, e.place()), []).append(e)
+        self._by_area = by_area
+        self._by_area_place = by_area_place
+        self._lang_by_place = lang_by_place
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[TrainingScheme]:
+        return (e.scheme for e in self._entries)
+
+    def __contains__(self, scheme_id: object) -> bool:
+        return scheme_id in self._ids
+
+    def get(self, scheme_id: str) -> TrainingScheme | None:
+        i = self._ids.get(scheme_id)
+        return None if i is None else self._entries[i].scheme
+
+    def _closing(self, area: str, network_id: str | None) -> Iterator[_Entry]:
+        yield from self._by_area_place.get((area, _ONLINE), ())
+        if network_id is not None:
+            yield from self._by_area_place.get((area, network_id), ())
+
+    def _languages(self, network_id: str | None) -> Iterator[_Entry]:
+        yield from self._lang_by_place.get(_ONLINE, ())
+        if network_id is not None:
+            yield from self._lang_by_place.get(network_id, ())
+
+
+# ------------------------------------------------------------------------------------------
+# Language levels: (general, occupational) as indexes into CefrLevel, -1 for none
+# ------------------------------------------------------------------------------------------
+
+_Levels = tuple[int, int]
+
+
+def _meets(levels: _Levels, req: tuple[int, int] | None) -> bool:
+    if req is None:
+        return True
+    scope, lv = req
+    if scope == 0:
+        return max(levels) >= lv
+    return levels[1] >= lv
+
+
+def _raise(levels: _Levels, teach: tuple[int, int] | None) -> _Levels:
+    if teach is None:
+        return levels
+    scope, lv = teach
+    if scope == 0:
+        return (max(levels[0], lv), levels[1])
+    return (levels[0], max(levels[1], lv))
+
+
+def _applicant_levels(applicant: Migrant | None) -> _Levels:
+    if applicant is None:
+        return (-1, -1)
+    g = applicant.language_level("de", LanguageScope.GENERAL)
+    o = applicant.language_level("de", LanguageScope.OCCUPATIONAL)
+    return (-1 if g is None else _LEVEL_INDEX[g], -1 if o is None else _LEVEL_INDEX[o])
+
+
+# ------------------------------------------------------------------------------------------
+# The search
+# ------------------------------------------------------------------------------------------
+
+
+class _Item:
+    """A step as the search sees it: a module subset of a closing scheme, or a language course.
+
+    ``mask`` holds the target differences the item covers, ``mod_masks`` those of each module
+    taken (a language course has none); ``teach`` is the level a language course brings.
+    """
+
+    __slots__ = (
+        "days",
+        "entry",
+        "hours",
+        "key",
+        "mask",
+        "mod_masks",
+        "mods",
+        "req",
+        "starts",
+        "teach",
+    )
+
+    def __init__(
+        self,
+        entry: _Entry,
+        mods: tuple[int, ...],
+        mod_masks: tuple[int, ...],
+        hours: int,
+        days: int,
+        teach: tuple[int, int] | None = None,
+    ) -> None:
+        self.entry = entry
+        self.mods = mods
+        self.mod_masks = mod_masks
+        mask = 0
+        for p in mod_masks:
+            mask |= p
+        self.mask = mask
+        self.hours = hours
+        self.days = days
+        self.starts = entry.starts
+        self.req = entry.req
+        self.teach = teach
+        self.key = (entry.idx, mods)
+
+
+_Key = frozenset[tuple[int, tuple[int, ...]]]
+_Cost = tuple[int, int, int]
+
+
+def _language_item(e: _Entry) -> _Item:
+    return _Item(e, tuple(range(len(e.modules))), (), e.hours, e.days, e.teach)
+
+
+def _next_free(item: _Item, t: int) -> int:
+    """The day after *item* ends if it starts on its first run on or after day *t*."""
+    starts = item.starts
+    i = bisect_left(starts, t)
+    return starts[i] + item.days if i < len(starts) else _INF
+
+
+def _schedule(items: Sequence[_Item], start: int, init: _Levels) -> tuple[int, list[int]]:
+    """The earliest day all *items* are done by (exclusive), and the order that achieves it.
+
+    Dynamic programming over subsets: ``dp[S]`` is the earliest free day after doing the items
+    of S in the best order; an item may come last in S if the language courses in the rest of
+    S (and the applicant's own level) meet its prerequisite. Taking each item's earliest run
+    that fits is optimal for a fixed order, because :func:`_next_free` is monotone in its day.
+    Returns ``(_INF, [])`` if no order fits.
+    """
+    m = len(items)
+    size = 1 << m
+    dp = [_INF] * size
+    last = [-1] * size
+    levels: list[_Levels] = [init] * size
+    dp[0] = start
+    for mask in range(1, size):
+        low = (mask & -mask).bit_length() - 1
+        levels[mask] = _raise(levels[mask & (mask - 1)], items[low].teach)
+        best = _INF
+        arg = -1
+        rest = mask
+        while rest:
+            xbit = rest & -rest
+            rest ^= xbit
+            prev = dp[mask ^ xbit]
+            if prev >= _INF:
+                continue
+            item = items[xbit.bit_length() - 1]
+            if item.req is not None and not _meets(levels[mask ^ xbit], item.req):
+                continue
+            t = _next_free(item, prev)
+            if t < best:
+                best = t
+                arg = xbit.bit_length() - 1
+        dp[mask] = best
+        last[mask] = arg
+    if dp[size - 1] >= _INF:
+        return _INF, []
+    order: list[int] = []
+    mask = size - 1
+    while mask:
+        x = last[mask]
+        order.append(x)
+        mask ^= 1 << x
+    order.reverse()
+    return dp[size - 1], order
+
+
+def _extend_dp(dp: list[int], items: Sequence[_Item], new: _Item) -> list[int]:
+    """The relaxed schedule table (language order ignored) of *items* plus *new*.
+
+    ``dp`` is the table of *items*; only the subsets containing *new* are computed. The
+    relaxed value is a lower bound of the strict one, and never decreases as items are added.
+    """
+    size = len(dp)
+    out = dp + [_INF] * size
+    every = (*items, new)
+    for mask in range(size):
+        full = mask | size
+        best = _INF
+        rest = full
+        while rest:
+            xbit = rest & -rest
+            rest ^= xbit
+            prev = out[full ^ xbit]
+            if prev < _INF:
+                t = _next_free(every[xbit.bit_length() - 1], prev)
+                if t < best:
+                    best = t
+        out[full] = best
+    return out
+
+
+def _placeable(items: Sequence[_Item], init: _Levels) -> bool:
+    """True if some order meets every item's language prerequisite (dates ignored)."""
+    levels = init
+    todo = list(items)
+    while todo:
+        ready = [it for it in todo if _meets(levels, it.req)]
+        if not ready:
+            return False
+        for it in ready:
+            levels = _raise(levels, it.teach)
+        todo = [it for it in todo if all(it is not r for r in ready)]
+    return True
+
+
+def _irredundant(items: Sequence[_Item], target: int, init: _Levels) -> bool:
+    """Every module covers a target difference no other module covers; every course is needed."""
+    seen = 0
+    twice = 0
+    for it in items:
+        for p in it.mod_masks:
+            twice |= seen & p
+            seen |= p
+    for it in items:
+        for p in it.mod_masks:
+            if not p & target & ~twice:
+                return False
+    for i, it in enumerate(items):
+        if it.teach is not None and _placeable([x for j, x in enumerate(items) if j != i], init):
+            return False
+    return True
+
+
+def _chains(
+    languages: Sequence[_Item], levels: _Levels, req: tuple[int, int]
+) -> list[tuple[_Item, ...]]:
+    """Language courses (one, or two in a row) that take *levels* to meet *req*."""
+    out: list[tuple[_Item, ...]] = []
+    for l2 in languages:
+        if not _meets(_raise(levels, l2.teach), req):
+            continue
+        if _meets(levels, l2.req):
+            out.append((l2,))
+            continue
+        for l1 in languages:
+            if l1 is l2 or not _meets(levels, l1.req):
+                continue
+            if _meets(_raise(levels, l1.teach), l2.req):
+                out.append((l1, l2))
+    return out
+
+
+class _Node:
+    __slots__ = ("covered", "dp", "has_lang", "hours", "items", "key", "levels", "used")
+
+    def __init__(
+        self,
+        items: tuple[_Item, ...],
+        covered: int,
+        dp: list[int],
+        hours: int,
+        levels: _Levels,
+        used: frozenset[int],
+        key: _Key,
+        has_lang: bool,
+    ) -> None:
+        self.items = items
+        self.covered = covered
+        self.dp = dp
+        self.hours = hours
+        self.levels = levels
+        self.used = used
+        self.key = key
+        self.has_lang = has_lang
+
+
+_HeapEntry = tuple[_Cost, int, bool, _Node]
+
+
+class _Problem:
+    """One search: the target differences as bits, the usable schemes, the bounds."""
+
+    def __init__(
+        self,
+        areas: Sequence[str],
+        closing: Sequence[_Entry],
+        languages: Sequence[_Item],
+        start: int,
+        init: _Levels,
+        objective: Objective,
+    ) -> None:
+        self.areas = tuple(areas)
+        bit = {a: 1 << i for i, a in enumerate(self.areas)}
+        self.target = (1 << len(self.areas)) - 1
+        self.start = start
+        self.init = init
+        self.objective = objective
+        self.languages = languages
+        # Per candidate scheme: its entry and relevant modules (index, mask, hours, days).
+        self.cands: list[tuple[_Entry, list[tuple[int, int, int, int]]]] = []
+        self.by_bit: list[list[int]] = [[] for _ in self.areas]
+        n = len(self.areas)
+        ee = [_INF] * n  # earliest free day after any step covering the difference
+        minh = [_INF] * n  # fewest hours of a module covering it
+        share = [float(_INF)] * n  # fewest hours per target difference of such a module
+        for e in closing:
+            mods: list[tuple[int, int, int, int]] = []
+            for j, m in enumerate(e.modules):
+                mask = 0
+                for a in m.covers:
+                    mask |= bit.get(a, 0)
+                if mask:
+                    mods.append((j, mask, m.hours, 7 * m.weeks))
+            if not mods:
+                continue
+            ci = len(self.cands)
+            self.cands.append((e, mods))
+            i0 = bisect_left(e.starts, start)
+            s0 = e.starts[i0] if i0 < len(e.starts) else _INF
+            union = 0
+            for _j, mask, hours, days in mods:
+                union |= mask
+                per = hours / mask.bit_count()
+                for b in _bits(mask):
+                    ee[b] = min(ee[b], s0 + days)
+                    minh[b] = min(minh[b], hours)
+                    share[b] = min(share[b], per)
+            for b in _bits(union):
+                self.by_bit[b].append(ci)
+        self.ee = ee
+        self.minh = minh
+        self.share = share
+        self._subsets: dict[int, list[_Item]] = {}
+        self._chains: dict[tuple[_Levels, tuple[int, int]], list[tuple[_Item, ...]]] = {}
+        self._hlb: dict[int, int] = {}
+
+    def subsets(self, ci: int) -> list[_Item]:
+        """The module subsets of a candidate in which every module covers something of its own."""
+        got = self._subsets.get(ci)
+        if got is not None:
+            return got
+        e, mods = self.cands[ci]
+        out: list[_Item] = []
+        for r in range(1, len(mods) + 1):
+            for combo in itertools.combinations(mods, r):
+                masks = tuple(c[1] for c in combo)
+                if r > 1 and any(not masks[k] & ~_union(masks, k) for k in range(r)):
+                    continue
+                out.append(
+                    _Item(
+                        e,
+                        tuple(c[0] for c in combo),
+                        masks,
+                        sum(c[2] for c in combo),
+                        sum(c[3] for c in combo),
+                    )
+                )
+        self._subsets[ci] = out
+        return out
+
+    def chains(self, levels: _Levels, req: tuple[int, int]) -> list[tuple[_Item, ...]]:
+        key = (levels, req)
+        got = self._chains.get(key)
+        if got is None:
+            got = self._chains[key] = _chains(self.languages, levels, req)
+        return got
+
+    def hours_bound(self, open_: int) -> int:
+        """A lower bound of the hours still needed to cover *open_* (set-cover shares)."""
+        got = self._hlb.get(open_)
+        if got is None:
+            total = 0.0
+            most = 0
+            for b in _bits(open_):
+                total += self.share[b]
+                most = max(most, self.minh[b])
+            got = self._hlb[open_] = max(most, math.ceil(total - 1e-6))
+        return got
+
+    def end_bound(self, open_: int) -> int:
+        return max((self.ee[b] for b in _bits(open_)), default=0)
+
+    def cost(self, end: int, hours: int, steps: int) -> _Cost:
+        if self.objective is Objective.EARLIEST:
+            return (end, hours, steps)
+        return (hours, end, steps)
+
+    def search(self, limit: int) -> list[tuple[_Cost, tuple[_Item, ...]]]:
+        """The *limit* best plans (cost, items) covering every target difference, best first.
+
+        Best-first branch and bound over sets of steps: a node's cost is a lower bound of every
+        plan below it (componentwise, so also in the lexicographic order of the objective), a
+        finished plan's cost is exact, so plans leave the heap in order of their cost.
+        """
+        target = self.target
+        if not target:
+            return []
+        counter = itertools.count()
+        results: list[tuple[_Cost, tuple[_Item, ...]]] = []
+        seen: set[_Key] = set()
+        root = _Node((), 0, [self.start], 0, self.init, frozenset(), frozenset(), False)
+        heap: list[_HeapEntry] = [
+            (
+                self.cost(self.end_bound(target), self.hours_bound(target), 1),
+                next(counter),
+                False,
+                root,
+            )
+        ]
+        n = len(self.areas)
+        by_bit = self.by_bit
+        while heap and len(results) < limit:
+            f, _, terminal, node = heapq.heappop(heap)
+            if terminal:
+                results.append((f, node.items))
+                continue
+            open_ = target & ~node.covered
+            bstar = min((b for b in range(n) if open_ >> b & 1), key=lambda b: len(by_bit[b]))
+            dbit = 1 << bstar
+            for ci in by_bit[bstar]:
+                if self.cands[ci][0].idx in node.used:
+                    continue
+                for sub in self.subsets(ci):
+                    if not sub.mask & dbit:
+                        continue
+                    masks = sub.mod_masks
+                    if len(masks) == 1:
+                        if not masks[0] & open_:
+                            continue
+                    elif any(not masks[k] & open_ & ~_union(masks, k) for k in range(len(masks))):
+                        continue
+                    if sub.req is None or _meets(node.levels, sub.req):
+                        self._child(heap, counter, node, (), sub, seen)
+                        continue
+                    for chain in self.chains(node.levels, sub.req):
+                        if all(x.entry.idx not in node.used for x in chain):
+                            self._child(heap, counter, node, chain, sub, seen)
+        return results
+
+    def _child(
+        self,
+        heap: list[_HeapEntry],
+        counter: Iterator[int],
+        node: _Node,
+        chain: tuple[_Item, ...],
+        sub: _Item,
+        seen: set[_Key],
+    ) -> None:
+        new_key = node.key.union([x.key for x in chain], (sub.key,))
+        if new_key in seen:
+            return
+        seen.add(new_key)
+        items = node.items
+        dp = node.dp
+        for x in (*chain, sub):
+            dp = _extend_dp(dp, items, x)
+            items = (*items, x)
+        if dp[-1] >= _INF:
+            return
+        hours = node.hours + sub.hours + sum(x.hours for x in chain)
+        covered = node.covered | sub.mask
+        open_ = self.target & ~covered
+        has_lang = node.has_lang or bool(chain)
+        if not open_:
+            if not _irredundant(items, self.target, self.init):
+                return
+            end = dp[-1]
+            if has_lang:
+                end, _ = _schedule(items, self.start, self.init)
+                if end >= _INF:
+                    return
+            f = self.cost(end, hours, len(items))
+            done = _Node(items, covered, dp, hours, node.levels, node.used, new_key, has_lang)
+            heapq.heappush(heap, (f, next(counter), True, done))
+            return
+        levels = node.levels
+        for x in chain:
+            levels = _raise(levels, x.teach)
+        used = node.used.union([x.entry.idx for x in chain], (sub.entry.idx,))
+        f = self.cost(
+            max(dp[-1], self.end_bound(open_)),
+            hours + self.hours_bound(open_),
+            len(items) + 1,
+        )
+        child = _Node(items, covered, dp, hours, levels, used, new_key, has_lang)
+        heapq.heappush(heap, (f, next(counter), False, child))
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _union(masks: tuple[int, ...], skip: int) -> int:
+    out = 0
+    for j, p in enumerate(masks):
+        if j != skip:
+            out |= p
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# plan()
+# ------------------------------------------------------------------------------------------
+
+
+def plan(
+    assessment: Assessment | Decision,
+    applicant: Migrant | None,
+    catalogue: Catalogue | Iterable[TrainingScheme],
+    *,
+    network: str | RegionalNetwork | None,
+    start: date,
+    limit: int = 3,
+    objective: Objective | str = Objective.EARLIEST,
+    forms: Collection[AdaptationQualificationForm] | None = None,
+    measures: Collection[CompensationMeasureType] | None = None,
+) -> PlanList:
+    """The best training plans that close the remaining substantial differences.
+
+    *assessment* is an :class:`~iqcore.rules.Assessment` (a prognosis) or a
+    :class:`~iqcore.model.decisions.Decision` (the record of a notice); its remaining
+    differences, its occupation, whether the occupation is regulated and its permitted measures
+    are used. *applicant* gives the German level (None: no level known, so every language
+    prerequisite needs a course). *catalogue* is a :class:`Catalogue` (build it once for many
+    plans) or any iterable of schemes. *network* is the applicant's regional network (an id or
+    a :class:`~iqcore.model.programme.RegionalNetwork`; None: online schemes only). *start* is
+    the first day a step may start. *limit* is how many plans at most; *objective*
+    ``"earliest"`` or ``"fewest_hours"``. *forms* narrows the adaptation-qualification forms
+    (non-regulated), *measures* the permitted measures (e.g. to the one the applicant chose,
+    §11(3) BQFG); neither can widen what the assessment permits.
+
+    Returns a :class:`PlanList` (a list of :class:`Plan`, best first) — empty if nothing
+    remains to be closed or no difference can be closed; its ``unclosable`` says which
+    differences no usable scheme closes and why. The plan space and the ranking are defined in
+    the module's documentation. Raises :class:`~iqcore.errors.ValidationError` listing every
+    argument of the wrong type or value.
+    """
+    from iqcore.rules.assessment import Assessment
+
+    problems: list[Problem] = []
+    if not isinstance(assessment, Assessment | Decision):
+        problems.append(Problem("$.assessment", "type", "must be an Assessment or a Decision"))
+    if applicant is not None and not isinstance(applicant, Migrant):
+        problems.append(Problem("$.applicant", "type", "must be a Migrant or None"))
+    if network is not None and not isinstance(network, str | RegionalNetwork):
+        problems.append(Problem("$.network", "type", "must be a network id, network or None"))
+    if not isinstance(start, date):
+        problems.append(Problem("$.start", "type", "must be a date"))
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        problems.append(Problem("$.limit", "value", "must be an integer of at least 1"))
+    try:
+        goal = Objective(objective)
+    except ValueError:
+        problems.append(Problem("$.objective", "value", "must be 'earliest' or 'fewest_hours'"))
+        goal = Objective.EARLIEST
+    if forms is not None and not all(isinstance(x, AdaptationQualificationForm) for x in forms):
+        problems.append(Problem("$.forms", "type", "must hold AdaptationQualificationForm values"))
+    if measures is not None and not all(isinstance(x, CompensationMeasureType) for x in measures):
+        problems.append(Problem("$.measures", "type", "must hold CompensationMeasureType values"))
+    if not isinstance(catalogue, Catalogue):
+        try:
+            catalogue = Catalogue(catalogue)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        except TypeError:
+            problems.append(Problem("$.catalogue", "type", "must be a Catalogue or iterable"))
+    if problems:
+        raise ValidationError(problems, type_name="plan arguments")
+    assert isinstance(catalogue, Catalogue)
+
+    if isinstance(assessment, Decision):
+        remaining = assessment.remaining_differences
+        titles = None
+    else:
+        remaining = assessment.remaining
+        titles = assessment
+    areas = tuple(dict.fromkeys(d.area for d in remaining))
+    if not areas:
+        return PlanList(objective=goal)
+    network_id = network.id if isinstance(network, RegionalNetwork) else network
+    permitted = frozenset(assessment.permitted_measures)
+    if measures is not None:
+        permitted &= frozenset(measures)
+    allowed_forms = frozenset(AdaptationQualificationForm) if forms is None else frozenset(forms)
+    ctx = _Context(
+        occupation=assessment.occupation_id,
+        regulated=assessment.regulated,
+        permitted=permitted,
+        forms=allowed_forms,
+        start=start.toordinal(),
+        init=_applicant_levels(applicant),
+        catalogue=catalogue,
+        network_id=network_id,
+    )
+    closing: dict[int, _Entry] = {}
+    closable: set[str] = set()
+    for area in areas:
+        for e in catalogue._closing(area, network_id):
+            if e.idx in closing:
+                closable.add(area)
+                continue
+            if ctx.stage(e, check_place=False) == _USABLE:
+                closing[e.idx] = e
+                closable.add(area)
+    unclosable = tuple(Unclosable(area=a, reason=ctx.reason(a)) for a in areas if a not in closable)
+    target = [a for a in areas if a in closable]
+    entries = list(closing.values())
+    found: list[tuple[_Cost, tuple[_Item, ...], tuple[str, ...]]] = []
+    for size in range(len(target), 0, -1):
+        for subset in itertools.combinations(target, size):
+            wanted = set(subset)
+            problem = _Problem(
+                subset,
+                [e for e in entries if any(a in wanted for a in e.scheme.covers)]
+                if size < len(target)
+                else entries,
+                ctx.languages,
+                ctx.start,
+                ctx.init,
+                goal,
+            )
+            found.extend((c, items, subset) for c, items in problem.search(limit))
+        if found:
+            break
+    found.sort(key=lambda r: r[0])
+    found = found[:limit]
+    plans = [
+        _build(rank, cost, items, subset, target, unclosable, ctx, goal, found, titles)
+        for rank, (cost, items, subset) in enumerate(found, start=1)
+    ]
+    return PlanList(plans, objective=goal, remaining=areas, unclosable=unclosable)
+
+
+_USABLE = 5
+
+
+class _Context:
+    """What one call to :func:`plan` decides schemes by."""
+
+    def __init__(
+        self,
+        *,
+        occupation: str,
+        regulated: bool,
+        permitted: frozenset[CompensationMeasureType],
+        forms: frozenset[AdaptationQualificationForm],
+        start: int,
+        init: _Levels,
+        catalogue: Catalogue,
+        network_id: str | None,
+    ) -> None:
+        self.occupation = occupation
+        self.regulated = regulated
+        self.permitted = permitted
+        self.forms = forms
+        self.start = start
+        self.init = init
+        self.catalogue = catalogue
+        self.network_id = network_id
+        self.languages = [
+            _language_item(e)
+            for e in catalogue._languages(network_id)
+            if (not e.occupations or occupation in e.occupations)
+            and e.starts
+            and e.starts[-1] >= start
+        ]
+        self._ready: dict[tuple[int, int], int] = {}
+
+    def ready(self, req: tuple[int, int]) -> int:
+        """The earliest day a step needing *req* can start (after language courses), or _INF."""
+        got = self._ready.get(req)
+        if got is None:
+            got = _INF
+            for chain in _chains(self.languages, self.init, req):
+                end, _ = _schedule(chain, self.start, self.init)
+                got = min(got, end)
+            self._ready[req] = got
+        return got
+
+    def stage(self, e: _Entry, *, check_place: bool = True) -> int:
+        """How far a closing scheme gets: 0 wrong occupation, 1 measure or form not allowed,
+        2 not in the network or online, 3 no run with places, 4 language out of reach, 5 usable.
+        """
+        if e.occupations and self.occupation not in e.occupations:
+            return 0
+        s = e.scheme
+        if self.regulated:
+            if s.measure_type is None or s.measure_type not in self.permitted:
+                return 1
+        elif s.adaptation_form is None or s.adaptation_form not in self.forms:
+            return 1
+        if check_place and not (
+            e.online or (e.network_id is not None and e.network_id == self.network_id)
+        ):
+            return 2
+        i = bisect_left(e.starts, self.start)
+        if i >= len(e.starts):
+            return 3
+        if e.req is not None and not _meets(self.init, e.req):
+            ready = self.ready(e.req)
+            if ready >= _INF or e.starts[-1] < ready:
+                return 4
+        return _USABLE
+
+    def reason(self, area: str) -> UnclosableReason:
+        best = max((self.stage(e) for e in self.catalogue._by_area.get(area, ())), default=-1)
+        return _STAGE_REASON.get(best, UnclosableReason.NO_SCHEME)
+
+
+_STAGE_REASON = {
+    0: UnclosableReason.NO_SCHEME,
+    1: UnclosableReason.MEASURE_NOT_PERMITTED,
+    2: UnclosableReason.NOT_AVAILABLE,
+    3: UnclosableReason.NO_PLACES,
+    4: UnclosableReason.LANGUAGE,
+}
+
+
+def _build(
+    rank: int,
+    cost: _Cost,
+    items: tuple[_Item, ...],
+    subset: tuple[str, ...],
+    target: Sequence[str],
+    unclosable: tuple[Unclosable, ...],
+    ctx: _Context,
+    goal: Objective,
+    found: Sequence[tuple[_Cost, tuple[_Item, ...], tuple[str, ...]]],
+    titles: Assessment | None,
+) -> Plan:
+    end, order = _schedule(items, ctx.start, ctx.init)
+    bit = {a: 1 << i for i, a in enumerate(subset)}
+    steps: list[Step] = []
+    t = ctx.start
+    closed = 0
+    kind = StepKind.COMPENSATION_MEASURE if ctx.regulated else StepKind.ADAPTATION_QUALIFICATION
+    for x in order:
+        it = items[x]
+        s = it.entry.starts[bisect_left(it.entry.starts, t)]
+        t = s + it.days
+        new = it.mask & ~closed
+        closed |= it.mask
+        scheme = it.entry.scheme
+        steps.append(
+            Step(
+                kind=StepKind.LANGUAGE_COURSE if it.teach is not None else kind,
+                scheme=scheme,
+                modules=tuple(scheme.modules[j] for j in it.mods),
+                starts_on=date.fromordinal(s),
+                ends_on=date.fromordinal(s + it.days - 1),
+                closes=tuple(a for a in subset if bit[a] & new),
+                language=scheme.teaches_language if it.teach is not None else None,
+            )
+        )
+    assert t == end
+    left = unclosable + tuple(
+        Unclosable(area=a, reason=UnclosableReason.SCHEDULE) for a in target if a not in subset
+    )
+    hours = sum(s.hours for s in steps)
+    completion = date.fromordinal(end - 1)
+    en, de = _why(rank, cost, goal, found, len(steps), hours, completion, left, titles)
+    return Plan(
+        rank=rank,
+        objective=goal,
+        steps=tuple(steps),
+        closes=subset,
+        unclosable=left,
+        starts_on=date.fromordinal(ctx.start),
+        completion=completion,
+        hours=hours,
+        reason_en=en,
+        reason_de=de,
+    )
+
+
+def _cost_parts(cost: _Cost, goal: Objective) -> tuple[int, int, int]:
+    """(end, hours, steps) of a cost tuple."""
+    if goal is Objective.EARLIEST:
+        return cost
+    return (cost[1], cost[0], cost[2])
+
+
+def _why(
+    rank: int,
+    cost: _Cost,
+    goal: Objective,
+    found: Sequence[tuple[_Cost, tuple[_Item, ...], tuple[str, ...]]],
+    n_steps: int,
+    hours: int,
+    completion: date,
+    left: tuple[Unclosable, ...],
+    titles: Assessment | None,
+) -> tuple[str, str]:
+    """Why a plan ranks where it does, in English and German."""
+    en: list[str] = []
+    de: list[str] = []
+    day_en = completion.isoformat()
+    day_de = completion.strftime("%d.%m.%Y")
+    if rank == 1:
+        if goal is Objective.EARLIEST:
+            en.append(f"Earliest completion possible with this catalogue: done on {day_en}")
+            de.append(f"Frühester möglicher Abschluss mit diesem Katalog: fertig am {day_de}")
+        else:
+            en.append(f"Fewest hours possible with this catalogue: {hours} hours")
+            de.append(
+                f"Die wenigsten Stunden, die mit diesem Katalog möglich sind: {hours} Stunden"
+            )
+        steps_en = f"{n_steps} step{'s' if n_steps != 1 else ''}"
+        steps_de = f"{n_steps} {'Schritte' if n_steps != 1 else 'Schritt'}"
+        if goal is Objective.EARLIEST:
+            en[-1] += f" ({steps_en}, {hours} hours)."
+            de[-1] += f" ({steps_de}, {hours} Stunden)."
+        else:
+            en[-1] += f" ({steps_en}); done on {day_en}."
+            de[-1] += f" ({steps_de}); fertig am {day_de}."
+    else:
+        end1, hours1, steps1 = _cost_parts(found[0][0], goal)
+        end, _, steps = _cost_parts(cost, goal)
+        later = end - end1
+        more = hours - hours1
+        if goal is Objective.EARLIEST:
+            if later > 0:
+                en.append(f"Finishes {later} days after plan 1 (on {day_en})")
+                de.append(f"Endet {later} Tage nach Plan 1 (am {day_de})")
+            else:
+                en.append(f"Finishes on the same day as plan 1 ({day_en})")
+                de.append(f"Endet am selben Tag wie Plan 1 ({day_de})")
+            en[-1] += ", " + _hours_en(more, steps - steps1) + "."
+            de[-1] += ", " + _hours_de(more, steps - steps1) + "."
+        else:
+            if more > 0:
+                en.append(f"Takes {more} hours more than plan 1 ({hours} hours)")
+                de.append(f"Braucht {more} Stunden mehr als Plan 1 ({hours} Stunden)")
+            else:
+                en.append(f"Takes as many hours as plan 1 ({hours} hours)")
+                de.append(f"Braucht so viele Stunden wie Plan 1 ({hours} Stunden)")
+            if later > 0:
+                en[-1] += f" and finishes {later} days later (on {day_en})."
+                de[-1] += f" und endet {later} Tage später (am {day_de})."
+            elif later < 0:
+                en[-1] += f" but finishes {-later} days earlier (on {day_en})."
+                de[-1] += f", endet aber {-later} Tage früher (am {day_de})."
+            else:
+                en[-1] += f" and finishes on the same day ({day_en})" + (
+                    f", with {steps - steps1} more steps." if steps > steps1 else "."
+                )
+                de[-1] += f" und endet am selben Tag ({day_de})" + (
+                    f", mit {steps - steps1} Schritten mehr." if steps > steps1 else "."
+                )
+    if left:
+        names_en = "; ".join(f"{_title(titles, u.area, 'en')}: {u.text('en')}" for u in left)
+        names_de = "; ".join(f"{_title(titles, u.area, 'de')}: {u.text('de')}" for u in left)
+        en.append(f"Not closed ({len(left)}): {names_en}.")
+        de.append(f"Nicht geschlossen ({len(left)}): {names_de}.")
+    return " ".join(en), " ".join(de)
+
+
+def _hours_en(more: int, more_steps: int) -> str:
+    if more > 0:
+        text = f"with {more} hours more"
+    elif more < 0:
+        text = f"with {-more} hours fewer"
+    else:
+        text = "with the same hours"
+    if more == 0 and more_steps > 0:
+        text += f" and {more_steps} more steps"
+    return text
+
+
+def _hours_de(more: int, more_steps: int) -> str:
+    if more > 0:
+        text = f"mit {more} Stunden mehr"
+    elif more < 0:
+        text = f"mit {-more} Stunden weniger"
+    else:
+        text = "mit gleich vielen Stunden"
+    if more == 0 and more_steps > 0:
+        text += f" und {more_steps} Schritten mehr"
+    return text
+
+
+def _title(titles: Assessment | None, area: str, lang: str) -> str:
+    return area if titles is None else titles.area_title(area, lang)
