@@ -270,7 +270,7 @@ def test_mathematician_gets_a_statement_of_comparability(host: PluginHost) -> No
     q = qual("IN", QualificationKind.HIGHER_EDUCATION, 36, set())
     a = iqcore.assess(q, occupation("mathematician"), as_of=date(2024, 9, 1), host=host)
     assert a.outcome is None
-    assert a.route is None
+    assert a.route is RecognitionRoute.ACADEMIC_COMPARABILITY
     assert a.legal_path is LegalPath.ACADEMIC
     assert [s.kind for s in a.next_steps] == [NextStepKind.STATEMENT_OF_COMPARABILITY]
     assert a.applied(Stage.COMPARISON) == ()

@@ -249,7 +249,7 @@ def test_realistic_outcomes(results: dict[str, Assessment]) -> None:
         "office_clerk_little": (DecisionOutcome.NO_EQUIVALENCE, RecognitionRoute.NATIONAL),
         "not_entitled": (DecisionOutcome.NO_EQUIVALENCE, RecognitionRoute.NATIONAL),
         "school_certificate": (DecisionOutcome.NO_EQUIVALENCE, RecognitionRoute.NATIONAL),
-        "mathematician": (None, None),
+        "mathematician": (None, RecognitionRoute.ACADEMIC_COMPARABILITY),
         "office_clerk_2010": (None, None),
         "resettler": (None, None),
     }
