@@ -310,6 +310,7 @@ class SQLiteStore:
                     "disk or the PostgreSQL store"
                 )
         try:
+            self._synchronous = synchronous
             self._conn = self._connect(synchronous)
         except sqlite3.Error as exc:
             raise _map_error(exc, "open") from None
@@ -482,10 +483,18 @@ class SQLiteStore:
             self._flush_reads()
 
     def _flush_reads(self) -> None:
+        """Write the buffered read entries in a transaction of their own. It commits without
+        fsync (``synchronous=NORMAL``): the entries survive a crash of the process, and a power
+        loss at worst loses them, never a write or its entry; an fsync per batch of reads would
+        halve the read rate on a busy disk."""
         if not self._reads or self._in_txn:
             return
-        with self._write("audit"):
-            pass
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self._write("audit"):
+                pass
+        finally:
+            self._conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
     def _check_can_audit_reads(self) -> None:
         if self._read_only:

@@ -258,9 +258,6 @@ def kind_for(cls: type[T]) -> RecordKind[T]:
     """The registered kind of *cls*, or a ConfigurationError naming the class."""
     kind = _BY_CLASS.get(cls)
     if kind is None:
-        _load_late_kinds()
-        kind = _BY_CLASS.get(cls)
-    if kind is None:
         raise ConfigurationError(f"{cls.__name__} is not a registered record kind")
     return kind
 
@@ -269,16 +266,12 @@ def kind_named(name: str) -> RecordKind[Any]:
     """The registered kind called *name*, or a ConfigurationError."""
     kind = _BY_NAME.get(name)
     if kind is None:
-        _load_late_kinds()
-        kind = _BY_NAME.get(name)
-    if kind is None:
         raise ConfigurationError("unknown record kind")
     return kind
 
 
 def record_kinds() -> tuple[RecordKind[Any], ...]:
     """Every registered kind, in registration order."""
-    _load_late_kinds()
     return tuple(_BY_NAME.values())
 
 
@@ -354,27 +347,6 @@ RECOGNITION_APPLICATION: RecordKind[RecognitionApplication] = RecordKind(
 
 for _kind in (MIGRANT, IDENTITY, COUNSELLING_CASE, RECOGNITION_APPLICATION):
     register_kind(_kind)
-
-
-_LATE_LOADED = False
-
-
-def _load_late_kinds() -> None:
-    """Register kinds of modules that may not exist yet in every installation (the engine's
-    ``Assessment``); each registers itself on import, so importing is enough."""
-    global _LATE_LOADED
-    if _LATE_LOADED:
-        return
-    _LATE_LOADED = True
-    for module in _LATE_KIND_MODULES:
-        try:
-            __import__(module)
-        except ImportError:
-            continue
-
-
-#: Modules that register record kinds when imported (see :func:`_load_late_kinds`).
-_LATE_KIND_MODULES: tuple[str, ...] = ()
 
 
 def kinds_of(objs: Iterable[object]) -> set[str]:
