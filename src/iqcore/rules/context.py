@@ -38,7 +38,7 @@ from iqcore.rules.results import (
     Remedy,
 )
 
-__all__ = ["CaseContext"]
+__all__ = ["CaseContext", "country_group"]
 
 
 class CaseContext:
@@ -200,3 +200,26 @@ class CaseContext:
                 module=module,
             )
         )
+
+
+_GROUP_PERIODS: dict[str, tuple[tuple[date, date, CountryGroup], ...]] = {}
+
+
+def country_group(code: str, as_of: date) -> CountryGroup:
+    """``CountryGroup.of(code, as_of)``, from a per-country table built on first use."""
+    periods = _GROUP_PERIODS.get(code)
+    if periods is None:
+        if code == "DE":
+            periods = ((date.min, date.max, CountryGroup.DE),)
+        else:
+            from iqcore.reference_data import country_group_periods
+
+            periods = tuple(
+                (p.start, p.end or date.max, CountryGroup(p.group))
+                for p in country_group_periods().get(code, ())
+            )
+        _GROUP_PERIODS[code] = periods
+    for start, end, group in periods:
+        if start <= as_of < end:
+            return group
+    return CountryGroup.THIRD_COUNTRY

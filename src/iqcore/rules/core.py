@@ -79,14 +79,29 @@ class Finding(NamedTuple):
     note: str
 
 
+_APPLIED: dict[str, Finding] = {}
+_NOT_APPLIED: dict[str, Finding] = {}
+_MEMO_MAX = 4096
+
+
 def applied(note: str) -> Finding:
     """The rule applied; *note* says what it found."""
-    return Finding(True, note)
+    found = _APPLIED.get(note)
+    if found is None:
+        found = Finding(True, note)
+        if len(_APPLIED) < _MEMO_MAX:  # the same note gives the same (immutable) finding
+            _APPLIED[note] = found
+    return found
 
 
 def not_applied(reason: str) -> Finding:
     """The rule was considered but did not apply; *reason* says why."""
-    return Finding(False, reason)
+    found = _NOT_APPLIED.get(reason)
+    if found is None:
+        found = Finding(False, reason)
+        if len(_NOT_APPLIED) < _MEMO_MAX:
+            _NOT_APPLIED[reason] = found
+    return found
 
 
 Evaluate = Callable[["CaseContext"], Finding]

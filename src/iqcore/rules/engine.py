@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from iqcore._version import __version__
 from iqcore.errors import NotFound, ValidationError
 from iqcore.errors import Problem as _Problem
-from iqcore.model.codes import CountryGroup, FederalState
+from iqcore.model.codes import FederalState
 from iqcore.model.people import Migrant
 from iqcore.model.programme import RegionalNetwork
 from iqcore.model.qualifications import ForeignQualification, ReferenceOccupation
 from iqcore.rules.assessment import Assessment
-from iqcore.rules.context import CaseContext
+from iqcore.rules.context import CaseContext, country_group
 from iqcore.rules.core import TraceEntry
 from iqcore.rules.results import AreaTitle, Provenance
 
@@ -79,7 +79,7 @@ def assess(
         as_of=as_of,
         state=state,
         network_id=network_id,
-        country_group=_country_group(qualification.country_of_training.code, as_of),
+        country_group=country_group(qualification.country_of_training.code, as_of),
         params=plan.params,
     )
     trace = run_plan(plan, ctx)
@@ -180,29 +180,6 @@ def _place(
     if state is None:
         state = occupation.state
     return state, network_id
-
-
-_GROUP_PERIODS: dict[str, tuple[tuple[date, date, CountryGroup], ...]] = {}
-
-
-def _country_group(code: str, as_of: date) -> CountryGroup:
-    """``CountryGroup.of(code, as_of)``, from a per-country table built on first use."""
-    periods = _GROUP_PERIODS.get(code)
-    if periods is None:
-        if code == "DE":
-            periods = ((date.min, date.max, CountryGroup.DE),)
-        else:
-            from iqcore.reference_data import country_group_periods
-
-            periods = tuple(
-                (p.start, p.end or date.max, CountryGroup(p.group))
-                for p in country_group_periods().get(code, ())
-            )
-        _GROUP_PERIODS[code] = periods
-    for start, end, group in periods:
-        if start <= as_of < end:
-            return group
-    return CountryGroup.THIRD_COUNTRY
 
 
 # -- the input hash -------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from iqcore.model.qualifications import (
 )
 from iqcore.plugins.hookspecs import hookimpl
 from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
-from iqcore.rules.context import CaseContext
+from iqcore.rules.context import CaseContext, country_group
 from iqcore.rules.core import Finding, Rule, Selector, Stage, applied, not_applied
 from iqcore.rules.dated import BQFG_IN_FORCE, LegalReference, Parameter, Validity
 from iqcore.rules.results import LegalPath, LicensingStatus, NextStepKind
@@ -79,6 +79,7 @@ ADAPTATION_URL = (
 )
 
 EU_EEA_CH = frozenset({CountryGroup.EU, CountryGroup.EEA_EFTA, CountryGroup.CH})
+_DE_EU_EEA_CH = EU_EEA_CH | {CountryGroup.DE}
 EXAMINED_ROUTES = frozenset({RecognitionRoute.GENERAL_SYSTEM, RecognitionRoute.NATIONAL})
 PROCEDURE_PATHS = frozenset({LegalPath.BQFG, LegalPath.FEDERAL_FACHRECHT, LegalPath.LAND_LAW})
 
@@ -597,16 +598,12 @@ def _exempt_from_intent_proof(ctx: CaseContext) -> bool | None:
     applicant = ctx.applicant
     if applicant is None:
         return None
-    from iqcore.model.codes import CountryGroup as Group
-
+    if applicant.residence_state is not None:
+        return True
     places = set(applicant.nationalities)
     if applicant.residence_country is not None:
         places.add(applicant.residence_country)
-    if applicant.residence_state is not None:
-        return True
-    return any(
-        Group.of(c, ctx.as_of) is Group.DE or Group.of(c, ctx.as_of).is_eu_eea_ch for c in places
-    )
+    return any(country_group(c.code, ctx.as_of) in _DE_EU_EEA_CH for c in places)
 
 
 def _intent_to_work(ctx: CaseContext) -> Finding:
