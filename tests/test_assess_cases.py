@@ -283,6 +283,26 @@ def test_school_certificate_is_not_a_professional_qualification(host: PluginHost
     assert [o.code for o in a.obstacles] == ["NOT_A_PROFESSIONAL_QUALIFICATION"]
 
 
+def test_unknown_network_fails_closed(host: PluginHost) -> None:
+    q = qual("TR", QualificationKind.VOCATIONAL_SCHOOL, 36, set())
+    with pytest.raises(NotFound, match="unknown regional network"):
+        iqcore.assess(
+            q,
+            occupation("office_management_clerk"),
+            as_of=date(2024, 1, 1),
+            network="iq-misspelt",
+            host=host,
+        )
+    a = iqcore.assess(
+        q,
+        occupation("office_management_clerk"),
+        as_of=date(2024, 1, 1),
+        network="iq-nrw-ost",
+        host=host,
+    )
+    assert a.state is FederalState.NW
+
+
 def test_before_the_modelled_period_nothing_is_in_force(host: PluginHost) -> None:
     q = qual("TR", QualificationKind.VOCATIONAL_SCHOOL, 36, set())
     with pytest.raises(NotFound):
@@ -299,7 +319,9 @@ def test_assessment_json_round_trip(host: PluginHost) -> None:
     from iqcore.serialization import from_json, to_json
 
     q = qual("PH", QualificationKind.HIGHER_EDUCATION, 48, NURSE_AREAS)
-    a = iqcore.assess(q, occupation("nurse"), as_of=date(2023, 3, 1), network="iq-test", host=host)
+    a = iqcore.assess(
+        q, occupation("nurse"), as_of=date(2023, 3, 1), network="iq-nrw-west", host=host
+    )
     raw = to_json(a)
     back = from_json(raw, Assessment)
     assert back == a

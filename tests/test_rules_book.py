@@ -138,11 +138,8 @@ def test_land_replacement_shows_in_the_trace_only_in_that_land() -> None:
     occ = occupation("office_management_clerk")
     a = iqcore.assess(q, occ, as_of=date(2020, 1, 1), host=host, network=None)
     assert [e.rule.id for e in a.trace] == ["f.measure"]
-    in_by = iqcore.assess(
-        q, occ, as_of=date(2020, 1, 1), host=host, network="iq-test-by", applicant=None
-    )
-    # an unknown network id gives no Land; the Bavarian rule needs one
-    assert [e.rule.id for e in in_by.trace] == ["f.measure"]
+    in_by = iqcore.assess(q, occ, as_of=date(2020, 1, 1), host=host, network="iq-by")
+    assert [e.rule.id for e in in_by.trace] == ["f.measure", "by.measure"]
     from iqcore.model import FundingPhase, RegionalNetwork
 
     net = RegionalNetwork(

@@ -151,18 +151,24 @@ class PluginHost:
             return self._book
 
     def network_state(self, network_id: str) -> FederalState | None:
-        """The Land of a regional network, if the network is known (else None)."""
+        """The Land of a regional network: from the shipped network registry, else from the
+        jurisdiction of a rule or parameter a plugin registered for that network; None if the
+        network is unknown."""
         from iqcore import reference_data
 
-        lookup = getattr(reference_data, "regional_network", None)
-        if lookup is None:
-            return None
         try:
-            network = lookup(network_id)
+            network = reference_data.regional_network(network_id)
         except (KeyError, LookupError):
-            return None
-        state = getattr(network, "state", None)
-        return state if isinstance(state, FederalState) else None
+            pass
+        else:
+            return network.state
+        book = self.rulebook()
+        for item in (*book.rules, *book.parameters):
+            j = item.jurisdiction
+            if j.network_id == network_id and j.state is not None:
+                state: FederalState = j.state
+                return state
+        return None
 
 
 def plugin_name(plugin: object) -> str:

@@ -47,8 +47,9 @@ def assess(
     occupation. ``host`` is the plugin host whose rule book is used; by default a host with the
     built-in and installed plugins, made once per process.
 
-    Raises :class:`~iqcore.errors.ValidationError` for arguments of the wrong type and
-    :class:`~iqcore.errors.NotFound` when no rule is in force for the place on the date.
+    Raises :class:`~iqcore.errors.ValidationError` for arguments of the wrong type, and
+    :class:`~iqcore.errors.NotFound` for a network id that is neither shipped nor known to a
+    plugin, or when no rule is in force for the place on the date.
     """
     problems: list[_Problem] = []
     if not isinstance(qualification, ForeignQualification):
@@ -175,6 +176,9 @@ def _place(
     elif network is not None:
         network_id = network
         state = host.network_state(network)
+        if state is None:
+            # fail closed: a misspelt network id must not silently drop its regional rules
+            raise NotFound("unknown regional network (neither shipped nor known to a plugin)")
     if state is None and applicant is not None:
         state = applicant.residence_state
     if state is None:
