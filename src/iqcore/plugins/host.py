@@ -163,11 +163,10 @@ class PluginHost:
         else:
             return network.state
         book = self.rulebook()
-        for item in (*book.rules, *book.parameters):
-            j = item.jurisdiction
+        places = [r.jurisdiction for r in book.rules] + [p.jurisdiction for p in book.parameters]
+        for j in places:
             if j.network_id == network_id and j.state is not None:
-                state: FederalState = j.state
-                return state
+                return j.state
         return None
 
 
