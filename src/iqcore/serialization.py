@@ -78,6 +78,7 @@ from attr import validators as _attr_validators
 from cattrs.preconf.orjson import make_converter
 
 from iqcore.errors import Problem, ValidationError
+from iqcore.model import _validators as _v
 
 __all__ = [
     "JSON_SCHEMA_DIALECT",
@@ -628,7 +629,8 @@ def _direct_construction(plan: _Plan) -> list[list[Callable[..., Any]]] | None:
     """Per field, the validators the fast path must call; None to call ``__init__`` instead.
 
     Direct construction is used for plain slotted, frozen attrs classes whose converters are
-    only ``tuple``/``frozenset`` on fields that the fast path already builds as such.
+    only ``tuple``/``frozenset`` (or the model's ``to_tuple``/``to_frozenset``) on fields that
+    the fast path already builds as such.
     """
     cls = plan.cls
     names = [f.name for f in plan.fields]
@@ -645,8 +647,8 @@ def _direct_construction(plan: _Plan) -> list[list[Callable[..., Any]]] | None:
     for f in plan.fields:
         conv: Any = f.attribute.converter
         if conv is not None and not (
-            (conv is tuple and f.type.kind == "tuple")
-            or (conv is frozenset and f.type.kind == "frozenset")
+            (conv in (tuple, _v.to_tuple) and f.type.kind == "tuple")
+            or (conv in (frozenset, _v.to_frozenset) and f.type.kind == "frozenset")
         ):
             return None
         out.append([v for v in _validators_of(f.attribute) if not _implied(v, f.type)])

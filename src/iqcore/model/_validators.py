@@ -6,7 +6,7 @@ Messages name the field and the rule, never the offending value (it may be perso
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -98,3 +98,13 @@ def unique_ids(items: tuple[Any, ...], what: str, key: str = "id") -> None:
         if k in seen:
             raise ValueError(f"{what} lists the same {key} twice")
         seen.add(k)
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Converter for sequence fields: any iterable becomes a tuple (the validator checks items)."""
+    return value if type(value) is tuple else tuple(value)
+
+
+def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
+    """Converter for set fields: any iterable becomes a frozenset (the validator checks items)."""
+    return value if type(value) is frozenset else frozenset(value)

@@ -14,6 +14,7 @@ from iqcore.model._validators import (
     nonempty_str,
     optional_check_id,
     optional_instance,
+    to_tuple,
     tuple_of,
 )
 from iqcore.model.decisions import Decision
@@ -159,7 +160,7 @@ class RecognitionApplication:
     acknowledged_on: date | None = attrs.field(default=None, validator=optional_instance(date))
     complete_on: date | None = attrs.field(default=None, validator=optional_instance(date))
     suspensions: tuple[Suspension, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Suspension)
+        default=(), converter=to_tuple, validator=tuple_of(Suspension)
     )
     extension: Extension | None = attrs.field(default=None, validator=optional_instance(Extension))
     decision: Decision | None = attrs.field(default=None, validator=optional_instance(Decision))
@@ -229,15 +230,17 @@ class CounsellingCase:
         default=None, validator=optional_instance(ReferralSource)
     )
     contacts: tuple[Contact, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Contact)
+        default=(), converter=to_tuple, validator=tuple_of(Contact)
     )
     referrals: tuple[Referral, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Referral)
+        default=(), converter=to_tuple, validator=tuple_of(Referral)
     )
     application_ids: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(str)
+        default=(), converter=to_tuple, validator=tuple_of(str)
     )
-    scheme_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=tuple_of(str))
+    scheme_ids: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(str)
+    )
     closure_reason: ClosureReason | None = attrs.field(
         default=None, validator=optional_instance(ClosureReason)
     )

@@ -16,6 +16,8 @@ from iqcore.model._validators import (
     optional_check_id,
     optional_instance,
     optional_nonempty_str,
+    to_frozenset,
+    to_tuple,
     tuple_of,
 )
 from iqcore.model.qualifications import CompetenceKind, RecognitionRoute
@@ -150,13 +152,13 @@ class Decision:
         default=None, validator=optional_instance(RecognitionRoute)
     )
     existing_qualifications: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(str)
+        default=(), converter=to_tuple, validator=tuple_of(str)
     )
     differences: tuple[SubstantialDifference, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(SubstantialDifference)
+        default=(), converter=to_tuple, validator=tuple_of(SubstantialDifference)
     )
     permitted_measures: frozenset[CompensationMeasureType] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(CompensationMeasureType)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(CompensationMeasureType)
     )
     adaptation_period_months: int | None = attrs.field(
         default=None, validator=int_range(1, MAX_ADAPTATION_PERIOD_MONTHS, optional=True)

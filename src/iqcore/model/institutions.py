@@ -15,6 +15,8 @@ from iqcore.model._validators import (
     nonempty_str,
     optional_check_id,
     optional_instance,
+    to_frozenset,
+    to_tuple,
     tuple_of,
 )
 from iqcore.model.codes import FederalState
@@ -108,7 +110,7 @@ class Partner:
 
     organisation: Organisation = attrs.field(validator=instance(Organisation))
     responsibilities: frozenset[IntegrationStep] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(IntegrationStep)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(IntegrationStep)
     )
     contact_point: str = attrs.field(validator=nonempty_str)
     participants: int = attrs.field(default=1, validator=int_range(1, 100))
@@ -126,10 +128,10 @@ class StakeholderNetwork:
     name: str = attrs.field(validator=nonempty_str)
     network_id: str = attrs.field(validator=check_id)
     partners: tuple[Partner, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Partner)
+        default=(), converter=to_tuple, validator=tuple_of(Partner)
     )
     organisers: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
 
     def __attrs_post_init__(self) -> None:

@@ -15,6 +15,8 @@ from iqcore.model._validators import (
     frozenset_of,
     nonempty_str,
     optional_instance,
+    to_frozenset,
+    to_tuple,
     tuple_of,
 )
 from iqcore.model.codes import CefrLevel, Country, FederalState
@@ -189,7 +191,7 @@ class Migrant:
 
     id: str = attrs.field(validator=check_id)
     nationalities: frozenset[Country] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(Country)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(Country)
     )
     residence_country: Country | None = attrs.field(
         default=None, validator=optional_instance(Country)
@@ -206,10 +208,10 @@ class Migrant:
         default=Gender.NOT_STATED, validator=attrs.validators.instance_of(Gender)
     )
     languages: tuple[LanguageSkill, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(LanguageSkill)
+        default=(), converter=to_tuple, validator=tuple_of(LanguageSkill)
     )
     consents: tuple[Consent, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Consent)
+        default=(), converter=to_tuple, validator=tuple_of(Consent)
     )
 
     def __attrs_post_init__(self) -> None:

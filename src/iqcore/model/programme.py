@@ -13,6 +13,7 @@ from iqcore.model._validators import (
     instance,
     nonempty_str,
     optional_nonempty_str,
+    to_frozenset,
 )
 from iqcore.model.codes import FederalState
 
@@ -134,7 +135,7 @@ class RegionalNetwork:
     name: str = attrs.field(validator=nonempty_str)
     state: FederalState = attrs.field(validator=instance(FederalState))
     phases: frozenset[FundingPhase] = attrs.field(
-        converter=frozenset,
+        converter=to_frozenset,
         validator=[frozenset_of(FundingPhase), _nonempty_phases],
     )
     source: str = attrs.field(validator=nonempty_str)
@@ -170,13 +171,13 @@ class CompetentAuthority:
     kind: AuthorityKind = attrs.field(validator=instance(AuthorityKind))
     source: str = attrs.field(validator=nonempty_str)
     states: frozenset[FederalState] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(FederalState)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(FederalState)
     )
     occupations: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
     kldb_prefixes: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
     website: str | None = attrs.field(default=None, validator=optional_nonempty_str)
     note: str | None = attrs.field(default=None, validator=optional_nonempty_str)
@@ -203,6 +204,6 @@ class ExpertBody:
     name: str = attrs.field(validator=nonempty_str)
     topic: str = attrs.field(validator=nonempty_str)
     phases: frozenset[FundingPhase] = attrs.field(
-        converter=frozenset, validator=[frozenset_of(FundingPhase), _nonempty_phases]
+        converter=to_frozenset, validator=[frozenset_of(FundingPhase), _nonempty_phases]
     )
     source: str = attrs.field(validator=nonempty_str)

@@ -15,6 +15,8 @@ from iqcore.model._validators import (
     nonempty_str,
     optional_instance,
     optional_nonempty_str,
+    to_frozenset,
+    to_tuple,
     tuple_of,
     unique_ids,
 )
@@ -177,7 +179,7 @@ class WorkExperience:
     country: Country = attrs.field(validator=instance(Country))
     evidenced: bool = attrs.field(default=False, validator=instance(bool))
     competence_areas: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
 
 
@@ -206,19 +208,19 @@ class ForeignQualification:
     ects: int | None = attrs.field(default=None, validator=int_range(0, 600, optional=True))
     completed_on: date | None = attrs.field(default=None, validator=optional_instance(date))
     documents: tuple[Document, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Document)
+        default=(), converter=to_tuple, validator=tuple_of(Document)
     )
     documents_complete: bool = attrs.field(default=True, validator=instance(bool))
     documents_missing_through_no_fault: bool = attrs.field(default=False, validator=instance(bool))
     competence_areas: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
     regulated_in_country_of_training: bool | None = attrs.field(
         default=None, validator=optional_instance(bool)
     )
     entitled_to_practise: bool | None = attrs.field(default=None, validator=optional_instance(bool))
     experience: tuple[WorkExperience, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(WorkExperience)
+        default=(), converter=to_tuple, validator=tuple_of(WorkExperience)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -299,12 +301,14 @@ class ReferenceOccupation:
         default=None, validator=optional_instance(DirectiveLevel)
     )
     competence_areas: tuple[CompetenceArea, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(CompetenceArea)
+        default=(), converter=to_tuple, validator=tuple_of(CompetenceArea)
     )
     language_requirements: tuple[LanguageRequirement, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(LanguageRequirement)
+        default=(), converter=to_tuple, validator=tuple_of(LanguageRequirement)
     )
-    unverified: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=tuple_of(str))
+    unverified: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(str)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.sectoral is not None and self.regulation is not RegulationStatus.REGULATED:

@@ -15,6 +15,8 @@ from iqcore.model._validators import (
     nonempty_str,
     optional_check_id,
     optional_instance,
+    to_frozenset,
+    to_tuple,
     tuple_of,
     unique_ids,
 )
@@ -54,7 +56,7 @@ class Module:
     title: str = attrs.field(validator=nonempty_str)
     hours: int = attrs.field(validator=int_range(1, 5000))
     covers: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
     weeks: int = attrs.field(default=1, validator=int_range(1, 260))
 
@@ -93,10 +95,10 @@ class TrainingScheme:
     network_id: str | None = attrs.field(default=None, validator=optional_check_id)
     audience: Audience = attrs.field(default=Audience.MIGRANTS, validator=instance(Audience))
     target_occupations: frozenset[str] = attrs.field(
-        factory=frozenset, converter=frozenset, validator=frozenset_of(str)
+        factory=frozenset, converter=to_frozenset, validator=frozenset_of(str)
     )
     modules: tuple[Module, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(Module)
+        default=(), converter=to_tuple, validator=tuple_of(Module)
     )
     language_prerequisite: LanguagePrerequisite | None = attrs.field(
         default=None, validator=optional_instance(LanguagePrerequisite)
@@ -114,9 +116,11 @@ class TrainingScheme:
         default=DeliveryMode.IN_PERSON, validator=instance(DeliveryMode)
     )
     runs: tuple[SchemeRun, ...] = attrs.field(
-        default=(), converter=tuple, validator=tuple_of(SchemeRun)
+        default=(), converter=to_tuple, validator=tuple_of(SchemeRun)
     )
-    unverified: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=tuple_of(str))
+    unverified: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(str)
+    )
 
     def __attrs_post_init__(self) -> None:
         unique_ids(self.modules, "modules")
