@@ -1,0 +1,34 @@
+"""IQ NRW – Ost (``iq-nrw-ost``, 2023-2025 and 2026-2028): network plugin ``regions.iq-nrw-ost``.
+
+North Rhine-Westphalia's law (occupations, rules, parameters, competent bodies)
+comes from the Land plugin ``regions.nw``.
+This plugin adds the network as iqcore ships it (name, Land, phases and source; what the
+sources do not confirm is in :func:`iqcore.reference_data.caveat`).
+
+No training scheme of this network is confirmed by a cited source, so none is listed; a
+network team adds its own with :func:`schemes`.
+"""
+
+from __future__ import annotations
+
+from iqcore.model.programme import RegionalNetwork
+from iqcore.model.training import TrainingScheme
+from iqcore_adapters.regions._network import shipped_network
+
+__all__ = ["LAND_PLUGIN", "NETWORK_ID", "iqcore_plugin_name", "network", "schemes"]
+
+#: The plugin's name (also its entry-point name).
+iqcore_plugin_name = "regions.iq-nrw-ost"
+NETWORK_ID = "iq-nrw-ost"
+#: The plugin that brings the network's Land law.
+LAND_PLUGIN = "regions.nw"
+
+
+def network() -> RegionalNetwork:
+    """The network's record."""
+    return shipped_network(NETWORK_ID)
+
+
+def schemes() -> list[TrainingScheme]:
+    """The network's training schemes: none is confirmed by a cited source."""
+    return []
