@@ -307,12 +307,15 @@ class RuleBook:
                 items.append(PlanItem(None, ref, fixed, ()))
             else:
                 items.append(PlanItem(r, ref, None, self._misses[i]))
+        # provenance: the plugins whose rules or parameters are in force here on these dates
+        names = {self._rules[i].origin for i in in_force}
+        names.update(p.origin for p in view.params if p.in_force(start))
         return Plan(
             items=tuple(items),
             params=_resolve_params(view.params, start),
             validity=Validity(valid_from=start, valid_until=until),
             fingerprint=view.fingerprint,
-            plugins=view.plugins,
+            plugins=tuple(sorted(self._plugin(n) for n in names)),
         )
 
 

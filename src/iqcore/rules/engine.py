@@ -49,7 +49,9 @@ def assess(
 
     Raises :class:`~iqcore.errors.ValidationError` for arguments of the wrong type, and
     :class:`~iqcore.errors.NotFound` for a network id that is neither shipped nor known to a
-    plugin, or when no rule is in force for the place on the date.
+    plugin, or when no rule is in force for the place on the date; the
+    :class:`~iqcore.errors.PluginError` of a failed plugin whose scope covers the place (fail
+    closed: never an assessment silently made without that plugin's rules).
     """
     problems: list[_Problem] = []
     if not isinstance(qualification, ForeignQualification):
@@ -70,7 +72,8 @@ def assess(
 
         host = default_host()
     state, network_id = _place(network, applicant, occupation, host)
-    plan = host.rulebook().plan(as_of, state=state, network_id=network_id)
+    # fails closed with a failed plugin's PluginError when the plugin's scope covers the place
+    plan = host.plan(as_of, state=state, network_id=network_id)
     if not plan.items:
         raise NotFound(f"no rules are in force for this place on {as_of.isoformat()}")
     ctx = CaseContext(
@@ -84,7 +87,10 @@ def assess(
         params=plan.params,
     )
     trace = run_plan(plan, ctx)
-    return _result(ctx, trace, plan)
+    result = _result(ctx, trace, plan)
+    if host.notifies:  # off the hot path unless a plugin implements iqcore_assessment_done
+        host.iqcore_assessment_done(result)
+    return result
 
 
 def run_plan(plan: Plan, ctx: CaseContext) -> tuple[TraceEntry, ...]:

@@ -150,7 +150,8 @@ class Provenance:
 
     ``rulebook_fingerprint`` is the sha256 of the rule book *as seen from the case's place*
     (federal rules plus those of its Land and network, all dates), so a plugin for another
-    network does not change it; ``plugins`` are the plugins that contributed to that view.
+    network does not change it; ``plugins`` are the plugins that contributed rules or
+    parameters in force for the case's place on its date, with distribution and version.
     ``input_sha256`` is the sha256 of the canonical JSON of the inputs.
     """
 
