@@ -42,7 +42,13 @@ FEDERAL_PLUGIN = "iqcore.federal"
 
 
 def _case_files() -> list[Path]:
-    return sorted(p for p in CASE_DIR.iterdir() if p.suffix in (".yaml", ".yml"))
+    # regions_*.yaml are the regional plugins' cases: they need those plugins (Land rules),
+    # which this federal coverage check leaves out on purpose; tests/test_regions.py runs them.
+    return sorted(
+        p
+        for p in CASE_DIR.iterdir()
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith("regions_")
+    )
 
 
 @pytest.fixture(scope="module")
