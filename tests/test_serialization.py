@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import copy
 import gc
+import random
 from datetime import date
 from typing import Any
 
@@ -861,3 +863,67 @@ def test_interned_value_objects_are_equal_and_shared() -> None:
     assert a == b == c == SAMPLES[ForeignQualification]
     assert a.documents[0] is b.documents[0]
     assert a.country_of_training is c.country_of_training
+
+
+def _random_value(rnd: random.Random, depth: int = 0) -> Any:
+    choice = rnd.randrange(8 if depth < 2 else 6)
+    if choice == 0:
+        return None
+    if choice == 1:
+        return rnd.choice([True, False])
+    if choice == 2:
+        return rnd.randint(-1000, 1000)
+    if choice == 3:
+        return rnd.random() * 100
+    if choice == 4:
+        return "".join(rnd.choice("abXY-_ 09äß@.") for _ in range(rnd.randint(0, 10)))
+    if choice == 5:
+        return rnd.choice(["2020-01-01", "DE", "SY", "81302", "CV", "H_PLUS", "0715", "x"])
+    if choice == 6:
+        return [_random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
+    return {f"k{i}": _random_value(rnd, depth + 1) for i in range(rnd.randint(0, 2))}
+
+
+def _json_paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out += _json_paths(v, (*prefix, k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            out += _json_paths(v, (*prefix, i))
+    return out
+
+
+@pytest.mark.parametrize("cls", list(SAMPLES), ids=_IDS)
+def test_fast_and_detailed_paths_agree_on_mutated_documents(cls: type) -> None:
+    rnd = random.Random(cls.__name__)
+    base = ser.to_dict(SAMPLES[cls])
+    paths = [p for p in _json_paths(base) if p]
+    plan = ser._plan(cls)
+    for _ in range(150):
+        doc = copy.deepcopy(base)
+        path = rnd.choice(paths)
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if rnd.random() < 0.8:
+            parent[path[-1]] = _random_value(rnd)
+        elif isinstance(parent, dict):
+            del parent[path[-1]]
+        data = orjson.dumps(doc)
+        try:
+            fast = plan.fast_top(orjson.loads(data))
+        except Exception:
+            fast = None
+        out = ser._Collector()
+        detailed = ser._detail_object(plan, orjson.loads(data), "$", out, top=True)
+        if fast is not None:  # what the fast path accepts, the detailed path accepts equally
+            assert not out.problems
+            assert detailed == fast
+        if fast is None and out.problems:
+            with pytest.raises(ValidationError):
+                ser.from_json(data, cls)
+        else:
+            result: Any = ser.from_json(data, cls)
+            assert ser.from_json(ser.to_json(result), cls) == result
