@@ -32,7 +32,12 @@ from iqcore.model.people import LanguageScope
 from iqcore.model.programme import AuthorityKind, CompetentAuthority
 from iqcore.model.qualifications import LanguageRequirement, ReferenceOccupation
 from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
+from iqcore.plugins.registrars import (
+    AuthorityRegistrar,
+    OccupationRegistrar,
+    ParameterRegistrar,
+    RuleRegistrar,
+)
 from iqcore.rules.context import CaseContext
 from iqcore.rules.core import Finding, Rule, Selector, Stage, applied, not_applied
 from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter, Validity
@@ -56,6 +61,8 @@ __all__ = [
     "STATE",
     "authorities",
     "iqcore_plugin_name",
+    "iqcore_register_authorities",
+    "iqcore_register_occupations",
     "iqcore_register_parameters",
     "iqcore_register_rules",
     "occupations",
@@ -355,3 +362,13 @@ def iqcore_register_rules(register: RuleRegistrar) -> None:
 @hookimpl
 def iqcore_register_parameters(register: ParameterRegistrar) -> None:
     register(*parameters())
+
+
+@hookimpl
+def iqcore_register_occupations(register: OccupationRegistrar) -> None:
+    register(*occupations())
+
+
+@hookimpl
+def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
+    register(*authorities())

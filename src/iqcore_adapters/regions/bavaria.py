@@ -36,7 +36,12 @@ from iqcore.model.codes import FederalState
 from iqcore.model.programme import AuthorityKind, CompetentAuthority
 from iqcore.model.qualifications import ReferenceOccupation
 from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
+from iqcore.plugins.registrars import (
+    AuthorityRegistrar,
+    OccupationRegistrar,
+    ParameterRegistrar,
+    RuleRegistrar,
+)
 from iqcore.procedure.parameters import (
     ACCELERATED_PROCEDURE_IN_FORCE,
     ProcedureParameters,
@@ -58,6 +63,8 @@ __all__ = [
     "STATE",
     "authorities",
     "iqcore_plugin_name",
+    "iqcore_register_authorities",
+    "iqcore_register_occupations",
     "iqcore_register_parameters",
     "iqcore_register_rules",
     "occupations",
@@ -294,3 +301,13 @@ def iqcore_register_rules(register: RuleRegistrar) -> None:
 @hookimpl
 def iqcore_register_parameters(register: ParameterRegistrar) -> None:
     register(*parameters())
+
+
+@hookimpl
+def iqcore_register_occupations(register: OccupationRegistrar) -> None:
+    register(*occupations())
+
+
+@hookimpl
+def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
+    register(*authorities())

@@ -17,9 +17,19 @@ from iqcore.model.codes import CefrLevel
 from iqcore.model.people import LanguageScope
 from iqcore.model.programme import PriorityArea, RegionalNetwork
 from iqcore.model.training import LanguagePrerequisite, Module, TrainingScheme
+from iqcore.plugins.hookspecs import hookimpl
+from iqcore.plugins.registrars import NetworkRegistrar, TrainingSchemeRegistrar
 from iqcore_adapters.regions._network import shipped_network
 
-__all__ = ["LAND_PLUGIN", "NETWORK_ID", "iqcore_plugin_name", "network", "schemes"]
+__all__ = [
+    "LAND_PLUGIN",
+    "NETWORK_ID",
+    "iqcore_plugin_name",
+    "iqcore_register_networks",
+    "iqcore_register_training_schemes",
+    "network",
+    "schemes",
+]
 
 #: The plugin's name (also its entry-point name).
 iqcore_plugin_name = "regions.iq-by"
@@ -48,7 +58,7 @@ def schemes() -> list[TrainingScheme]:
             priority_area=PriorityArea.QUALIFICATION_RECOGNITION_ACT,
             source=_ABI,
             network_id=NETWORK_ID,
-            target_occupations={"engineer", "by.engineer"},
+            target_occupations={"engineer"},
             modules=[
                 Module(
                     id="weekend-courses",
@@ -62,3 +72,14 @@ def schemes() -> list[TrainingScheme]:
             unverified=("modules",),
         )
     ]
+
+
+@hookimpl
+def iqcore_register_networks(register: NetworkRegistrar) -> None:
+    # The shipped record, registered as this plugin's own (replace=True: same id and Land).
+    register(network(), replace=True)
+
+
+@hookimpl
+def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
+    register(*schemes())

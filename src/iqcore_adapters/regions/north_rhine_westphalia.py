@@ -37,7 +37,13 @@ from iqcore.model.programme import AuthorityKind, CompetentAuthority, PriorityAr
 from iqcore.model.qualifications import LanguageRequirement, ReferenceOccupation
 from iqcore.model.training import Module, TrainingScheme
 from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import ParameterRegistrar, RuleRegistrar
+from iqcore.plugins.registrars import (
+    AuthorityRegistrar,
+    OccupationRegistrar,
+    ParameterRegistrar,
+    RuleRegistrar,
+    TrainingSchemeRegistrar,
+)
 from iqcore.rules.core import Rule
 from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter
 from iqcore_adapters.regions._common import (
@@ -55,8 +61,11 @@ __all__ = [
     "STATE",
     "authorities",
     "iqcore_plugin_name",
+    "iqcore_register_authorities",
+    "iqcore_register_occupations",
     "iqcore_register_parameters",
     "iqcore_register_rules",
+    "iqcore_register_training_schemes",
     "occupations",
     "parameters",
     "rules",
@@ -321,3 +330,18 @@ def iqcore_register_rules(register: RuleRegistrar) -> None:
 @hookimpl
 def iqcore_register_parameters(register: ParameterRegistrar) -> None:
     register(*parameters())
+
+
+@hookimpl
+def iqcore_register_occupations(register: OccupationRegistrar) -> None:
+    register(*occupations())
+
+
+@hookimpl
+def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
+    register(*authorities())
+
+
+@hookimpl
+def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
+    register(*schemes())

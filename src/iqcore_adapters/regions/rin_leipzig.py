@@ -13,9 +13,19 @@ from __future__ import annotations
 
 from iqcore.model.programme import RegionalNetwork
 from iqcore.model.training import TrainingScheme
+from iqcore.plugins.hookspecs import hookimpl
+from iqcore.plugins.registrars import NetworkRegistrar, TrainingSchemeRegistrar
 from iqcore_adapters.regions._network import shipped_network
 
-__all__ = ["LAND_PLUGIN", "NETWORK_ID", "iqcore_plugin_name", "network", "schemes"]
+__all__ = [
+    "LAND_PLUGIN",
+    "NETWORK_ID",
+    "iqcore_plugin_name",
+    "iqcore_register_networks",
+    "iqcore_register_training_schemes",
+    "network",
+    "schemes",
+]
 
 #: The plugin's name (also its entry-point name).
 iqcore_plugin_name = "regions.rin-leipzig"
@@ -32,3 +42,14 @@ def network() -> RegionalNetwork:
 def schemes() -> list[TrainingScheme]:
     """The network's training schemes: none is confirmed by a cited source."""
     return []
+
+
+@hookimpl
+def iqcore_register_networks(register: NetworkRegistrar) -> None:
+    # The shipped record, registered as this plugin's own (replace=True: same id and Land).
+    register(network(), replace=True)
+
+
+@hookimpl
+def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
+    register(*schemes())
