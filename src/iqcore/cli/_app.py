@@ -8,6 +8,7 @@ in ``docs/reference/cli.md``, and only grows (new keys) within a major version.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sys
 import traceback
@@ -120,7 +121,11 @@ class _Iqcore(click.Group):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or os.environ.get("IQCORE_DEBUG") == "1"
-        as_json = "--json" in argv or "--format=json" in argv
+        as_json = (
+            "--json" in argv
+            or "--format=json" in argv
+            or any(a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
+        )
         try:
             rv = super().main(
                 argv, prog_name or "iqcore", complete_var, standalone_mode=False, **extra
@@ -316,6 +321,7 @@ def _assessment_summary(case_id: str, a: Any) -> dict[str, Any]:
 
 
 @click.group(
+    name="iqcore",
     cls=_Iqcore,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXIT_CODES_HELP,
@@ -459,9 +465,7 @@ class _progress_bar:
 
 
 def _print_table(out: Any, table: Any) -> None:
-    header = [
-        "%" if h.endswith("_share") else h.replace("_", " ") for h in table.header
-    ]
+    header = ["%" if h.endswith("_share") else h.replace("_", " ") for h in table.header]
     rows = [[label, *(c.text() for c in cells)] for label, cells in table.rows]
     rows.append(["total", *(c.text() for c in table.total)])
     rich = _rich_table(table.title, header, rows)
@@ -550,23 +554,36 @@ def assess(
             out.print(a.explain(lang), markup=False)
 
 
-def _catalogue(path: Path | None) -> tuple[Any, bool]:
+def _catalogue(choice: str | None) -> tuple[tuple[Any, ...], str]:
+    """The schemes to plan with, and what they are: a file, ``registered`` (the schemes
+    plugins registered) or ``demo`` (the bundled synthetic catalogue)."""
+    from iqcore import demo as demo_module
     from iqcore.cli.cases import read_documents
     from iqcore.model.training import TrainingScheme
 
-    if path is None:
-        from iqcore import demo as demo_module
-
-        return demo_module.catalogue(), True
-    return tuple(read_documents(path, TrainingScheme)), False
+    if choice is None:
+        finder = getattr(_host(), "training_schemes", None)
+        registered = tuple(finder()) if callable(finder) else ()
+        return (registered, "registered") if registered else (demo_module.catalogue(), "demo")
+    if choice == "demo":
+        return demo_module.catalogue(), "demo"
+    if choice == "registered":
+        finder = getattr(_host(), "training_schemes", None)
+        return (tuple(finder()) if callable(finder) else ()), "registered"
+    path = Path(choice)
+    if not path.is_file():
+        raise click.BadParameter("no such file", param_hint="--catalogue")
+    return tuple(read_documents(path, TrainingScheme)), str(path)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--catalogue",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Training schemes (JSON array or JSON Lines). Default: the bundled synthetic catalogue.",
+    metavar="FILE|registered|demo",
+    help="Training schemes: a file (JSON array or JSON Lines), 'registered' (the schemes of "
+    "the installed plugins) or 'demo' (the bundled synthetic catalogue). Default: registered, "
+    "or demo if no plugin registers any.",
 )
 @click.option("--start", help="First day a step may start (default: each case's as-of date).")
 @click.option("--limit", type=click.IntRange(1, 20), default=3, show_default=True)
@@ -582,7 +599,7 @@ def _catalogue(path: Path | None) -> tuple[Any, bool]:
 @_json_option
 def plan(
     file: Path,
-    catalogue: Path | None,
+    catalogue: str | None,
     start: str | None,
     limit: int,
     objective: str,
@@ -595,16 +612,16 @@ def plan(
 
     Each case is pre-assessed first; the plans then close its remaining substantial
     differences with schemes of the catalogue (only what the measure needs, language courses
-    first where a scheme needs a level the applicant lacks), best first. Without --catalogue
-    the bundled synthetic catalogue is used (a note on stderr says so).
+    first where a scheme needs a level the applicant lacks), best first. A note on stderr
+    says which catalogue was used.
 
     \b
     Examples:
-      iqcore plan cases.jsonl
+      iqcore plan cases.jsonl --catalogue demo
       iqcore plan case.json --catalogue schemes.jsonl --objective fewest_hours --lang de
       iqcore plan cases.jsonl --start 2024-09-01 --json
 
-    JSON: {"iqcore", "command": "plan", "catalogue": "bundled"|FILE, "results": [{"case",
+    JSON: {"iqcore", "command": "plan", "catalogue": "demo"|"registered"|FILE, "results": [{"case",
     "outcome", "remaining", "unclosable": [{"area", "reason"}], "plans": [{"rank", "complete",
     "starts_on", "completion", "duration_days", "hours", "reason", "steps": [{"kind",
     "scheme", "title", "modules", "starts_on", "ends_on", "closes"}]}]}]}.
@@ -613,9 +630,13 @@ def plan(
     from iqcore.planning import plan as make_plans
 
     cases = _read_cases(file, as_of, network)
-    schemes, bundled = _catalogue(catalogue)
-    if bundled and not as_json:
-        click.echo("iqcore: note: using the bundled synthetic demo catalogue", err=True)
+    schemes, which = _catalogue(catalogue)
+    if not as_json:
+        what = {
+            "demo": "the bundled synthetic demo catalogue",
+            "registered": "the schemes registered by plugins",
+        }.get(which, which)
+        click.echo(f"iqcore: note: planning with {what} ({len(schemes)} schemes)", err=True)
     index = Catalogue(schemes)
     first_day = _date(start, "start")
     results = []
@@ -635,7 +656,7 @@ def plan(
         _emit_json(
             "plan",
             {
-                "catalogue": "bundled" if bundled else str(catalogue),
+                "catalogue": which,
                 "results": [_plan_doc(case, a, plans, lang) for case, a, plans in results],
             },
         )
@@ -811,7 +832,7 @@ def authority(occupation: str, network: str, as_json: bool) -> None:
     state = _host().network_state(network)
     if state is None:
         raise NotFound("no regional network with this id")
-    found = _authorities(occ, state)
+    found = _authorities(occ, state, network)
     docs = [
         {
             "id": a.id,
@@ -840,23 +861,15 @@ def authority(occupation: str, network: str, as_json: bool) -> None:
     out.print(_rich_table("Competent authorities", ("name", "kind", "Länder", "note"), rows))
 
 
-def _authorities(occ: Any, state: Any) -> list[Any]:
-    """The host's answer if it has an authority look-up, else the shipped data's."""
-    from iqcore import reference_data
-
-    found: list[Any] = []
+def _authorities(occ: Any, state: Any, network: str) -> list[Any]:
+    """The plugin host's answer (plugins first, the shipped data last), or the shipped data's
+    where the host has no authority look-up."""
     finder = getattr(_host(), "find_authority", None)
     if callable(finder):
-        try:
-            hit = finder(occ, state)
-        except TypeError:
-            hit = None
-        if hit is not None:
-            found.extend(hit if isinstance(hit, list | tuple) else [hit])
-    for a in reference_data.find_authority(occ.id, state):
-        if all(a.id != b.id for b in found):
-            found.append(a)
-    return found
+        return list(finder(occ, network=network))
+    from iqcore import reference_data
+
+    return list(reference_data.find_authority(occ.id, state))
 
 
 # --------------------------------------------------------------------------------------------
@@ -950,30 +963,53 @@ def plugins(as_json: bool) -> None:
       IQCORE_DISABLE_PLUGINS=postgres iqcore plugins --json
 
     JSON: {"iqcore", "command": "plugins", "plugins": [{"name", "distribution", "version",
-    "hooks"}]}.
+    "source", "hooks", "failed"}]} ("failed": the error of a plugin that failed, else null).
     """
     host = _host()
-    pm = host.plugin_manager
     docs: list[dict[str, Any]] = []
-    for info in host.plugins:
-        plugin = pm.get_plugin(info.name)
-        callers = pm.get_hookcallers(plugin) or []
-        docs.append(
-            {
-                "name": info.name,
-                "distribution": info.distribution,
-                "version": info.version,
-                "hooks": sorted(c.name for c in callers),
-            }
-        )
+    if callable(host.plugins):  # the host's own summaries (with source and failures)
+        for p in host.plugins():
+            docs.append(
+                {
+                    "name": p.name,
+                    "distribution": p.distribution,
+                    "version": p.version,
+                    "source": p.source,
+                    "hooks": list(p.hooks),
+                    "failed": p.failed,
+                }
+            )
+    else:
+        pm = host.plugin_manager
+        for info in host.plugins:
+            callers = pm.get_hookcallers(pm.get_plugin(info.name)) or []
+            docs.append(
+                {
+                    "name": info.name,
+                    "distribution": info.distribution,
+                    "version": info.version,
+                    "source": None,
+                    "hooks": sorted(c.name for c in callers),
+                    "failed": None,
+                }
+            )
     if as_json:
         _emit_json("plugins", {"plugins": docs})
         return
     rows = [
-        (d["name"], d["distribution"] or "-", d["version"] or "-", "\n".join(d["hooks"]))
+        (
+            d["name"],
+            d["distribution"] or "-",
+            d["version"] or "-",
+            d["source"] or "-",
+            "\n".join(h.removeprefix("iqcore_") for h in d["hooks"])
+            + (f"\nFAILED: {d['failed']}" if d["failed"] else ""),
+        )
         for d in docs
     ]
-    _console().print(_rich_table("Plugins", ("name", "distribution", "version", "hooks"), rows))
+    _console().print(
+        _rich_table("Plugins", ("name", "distribution", "version", "source", "hooks"), rows)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -990,6 +1026,13 @@ def _store_option(f: F) -> F:
         show_default=True,
         help="Store URL (or $IQCORE_STORE): sqlite://, sqlite:///path, postgresql://…",
     )(f)
+
+
+def _register_kinds() -> None:
+    """Register the record kinds of the command line and the reports (case results,
+    subprojects, staff trainings, workshops) besides the model's own."""
+    import iqcore.cli.cases
+    import iqcore.reporting  # noqa: F401
 
 
 def _parse_lines(data: bytes) -> Iterator[tuple[int, Any]]:
@@ -1076,6 +1119,7 @@ def import_(file: Path, url: str, network: str | None, chunk_size: int, as_json:
     """
     from iqcore.storage import open_store
 
+    _register_kinds()
     by_network = _read_export_lines(file, network)
     total = sum(len(v) for v in by_network.values())
     err = _console(stderr=True)
@@ -1146,7 +1190,11 @@ def export(
     from iqcore.serialization import to_dict
     from iqcore.storage import kind_named, open_store, record_kinds
 
-    chosen = [kind_named(k) for k in kinds] if kinds else list(record_kinds())
+    _register_kinds()
+    try:
+        chosen = [kind_named(k) for k in kinds] if kinds else list(record_kinds())
+    except ConfigurationError:
+        raise NotFound("unknown record kind") from None
     names = list(networks) or _known_networks(url)
     target: IO[bytes]
     target = output.open("wb") if output is not None else sys.stdout.buffer
