@@ -88,6 +88,7 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Run the main job: load the reference data, print what it holds, build an example."""
+    """Run the main job, ``iqcore demo``: assess, plan and store the bundled synthetic cases
+    (SQLite), then print a summary and a report. Arguments go to ``iqcore demo``."""
     session.install(".")
-    session.run("python", "-m", "iqcore", *session.posargs)
+    session.run("iqcore", "demo", *session.posargs)
