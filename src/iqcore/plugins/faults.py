@@ -115,6 +115,8 @@ class Registrations:
 
     items: Mapping[str, Mapping[str, Sequence[Any]]]
     replacing: Mapping[str, Mapping[str, frozenset[str]]]
+    #: What every plugin offered, committed or not: ``{kind: [(origin, item)]}``.
+    attempted: Mapping[str, Sequence[tuple[str, Any]]] = attrs.field(factory=dict)
 
     def of(self, kind: str, healthy: Callable[[str], bool]) -> list[tuple[str, Any]]:
         """(origin, item) for every item of *kind* from a healthy origin, by origin."""
@@ -136,8 +138,8 @@ def judge(
     found += _references(effective, regs, healthy)
     rules = regs.of("rules", healthy)
     params = regs.of("parameters", healthy)
-    all_rules = regs.of("rules", lambda o: True)
-    all_params = regs.of("parameters", lambda o: True)
+    all_rules = [*regs.attempted.get("rules", ()), *regs.of("rules", lambda o: True)]
+    all_params = [*regs.attempted.get("parameters", ()), *regs.of("parameters", lambda o: True)]
     found += _rules(rules, builtin)
     found += _parameters(params, builtin)
     found += _replacements([r for _, r in rules], [r for _, r in all_rules], "rule", builtin)
@@ -346,7 +348,8 @@ def _replacements(
     by_id: dict[str, list[Any]] = {}
     for x in items:
         by_id.setdefault(x.id, []).append(x)
-    failed_owner = {x.id: x.origin for x in everything}
+    healthy_ids = {x.id for x in items}
+    failed_owner = {x.id: x.origin for x in everything if x.id not in healthy_ids and x.origin}
     replacers = sorted((x for x in items if x.replaces is not None), key=lambda x: (x.id, x.origin))
     for r in replacers:
         targets = by_id.get(r.replaces)

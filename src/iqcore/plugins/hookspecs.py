@@ -70,8 +70,9 @@ def iqcore_configure(host: PluginHost) -> None:
 
     Result: none; every implementation is called.
 
-    Called: once per plugin and host, as soon as the plugin is registered, also for plugins
-    registered after the host was made (a *historic* hook). A plugin that raises here is
+    Called: once per plugin and host: by :func:`make_host` for the plugins it loads, and by
+    :meth:`PluginHost.register` for each plugin added later, so late plugins still receive it
+    (a *historic* hook: it is never called as an ordinary hook). A plugin that raises here is
     recorded as failed (see :attr:`PluginHost.faults`).
 
     Since: 0.1.0

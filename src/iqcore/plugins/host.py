@@ -215,10 +215,10 @@ class PluginHost:
     ) -> str:
         """Register one more plugin; returns its name. Cached registrations are dropped.
 
-        The plugin receives ``iqcore_configure`` at once. A plugin that cannot be registered
-        (a misspelt hook, a hook with the wrong arguments, a name in use) or that raises in
-        ``iqcore_configure`` raises :class:`~iqcore.errors.PluginError` and leaves nothing
-        behind.
+        The plugin receives ``iqcore_configure`` at once; if it raises there, it is recorded
+        as failed (:attr:`faults`), as in :func:`make_host`. A plugin that cannot be registered
+        (a misspelt hook, a hook with the wrong arguments, a name in use) raises
+        :class:`~iqcore.errors.PluginError` and leaves nothing behind.
         """
         with self._lock:
             name = name or plugin_name(plugin)
@@ -232,9 +232,7 @@ class PluginHost:
             except (ValueError, pluggy.PluginValidationError) as exc:
                 self._forget(plugin, name)
                 raise self.error(name, f"could not be registered: {_why(exc)}") from None
-            except Exception as exc:
-                self._forget(plugin, name)
-                raise self.error(name, f"raised {type(exc).__name__} in iqcore_configure") from exc
+            self._configure(only=name)
             self._changed()
             return name
 
@@ -352,11 +350,19 @@ class PluginHost:
     # -- hooks (one method per hook, same arguments) ----------------------------------------
 
     def iqcore_configure(self, host: PluginHost) -> None:
-        """Call every plugin's ``iqcore_configure`` once; a plugin that raises is recorded as
+        """Call every plugin's ``iqcore_configure``; a plugin that raises is recorded as
         failed (:attr:`faults`), the others are still configured."""
+        self._configure(host=host)
+
+    def _configure(self, *, host: PluginHost | None = None, only: str | None = None) -> None:
+        # The host delivers this historic hook itself, one plugin at a time, so that a plugin
+        # that raises is recorded as failed instead of being left half-registered by pluggy:
+        # make_host configures the plugins present, register() each plugin added later.
         for impl in self._impls("iqcore_configure"):
+            if only is not None and impl.plugin != only:
+                continue
             try:
-                self._call(impl, "iqcore_configure", {"host": host})
+                self._call(impl, "iqcore_configure", {"host": host or self})
             except PluginError as exc:
                 self._early.setdefault(impl.plugin, exc)
         self._loaded = None
@@ -494,6 +500,15 @@ class PluginHost:
                 k: {o: frozenset(str(x) for x in r.replacing(o)) for o in r.committed}
                 for k, r in regs.items()
             },
+            attempted={
+                k: [
+                    (o, r.stamp(x, o))
+                    for o in sorted(self._names())
+                    if o not in r.committed
+                    for x in r.attempted(o)
+                ]
+                for k, r in regs.items()
+            },
         )
         while True:
             verdicts = judge(registrations, lambda o: o not in errors, _BUILTIN_NAMES.__contains__)
@@ -544,7 +559,8 @@ class PluginHost:
             )
         origins: dict[tuple[str, str], str] = {}
         for kind in ("networks", "occupations", "authorities", "training_schemes"):
-            for origin in regs[kind].committed:
+            # a record confirmed by a plugin (registered equal) stays the built-in plugin's
+            for origin in sorted(regs[kind].committed, key=lambda o: (o not in _BUILTIN_NAMES, o)):
                 if origin not in errors:
                     for item in regs[kind].items_of(origin):
                         origins.setdefault((kind, str(item.id)), origin)
@@ -824,13 +840,8 @@ def make_host(
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or plugin_name(exc.plugin)
         raise host.error(name, f"implements an unknown hook: {_why(exc)}") from None
-    # configure every plugin now (each on its own), then record the call so that plugins
-    # registered later receive it too (pluggy's historic call, made for none of the present)
+    # configure every plugin now, each on its own; PluginHost.register configures later ones
     host.iqcore_configure(host)
-    present = {p for _, p in pm.list_name_plugin() if p is not None}
-    pm.subset_hook_caller("iqcore_configure", remove_plugins=present).call_historic(
-        kwargs={"host": host}
-    )
     host._changed()
     return host
 
