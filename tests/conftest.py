@@ -11,6 +11,9 @@ import os
 
 from hypothesis import settings
 
+#: ``postgres_server``: a throwaway PostgreSQL server on loopback (see tests/pg_server.py).
+pytest_plugins = ("pg_server",)
+
 settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
