@@ -343,7 +343,15 @@ class Catalogue:
     :class:`~iqcore.model.training.TrainingScheme` or a repeated id.
     """
 
-    __slots__ = ("_by_area", "_by_area_place", "_entries", "_ids", "_lang_by_place")
+    __slots__ = (
+        "_by_area",
+        "_by_area_place",
+        "_dominators",
+        "_entries",
+        "_ids",
+        "_kept",
+        "_lang_by_place",
+    )
 
     def __init__(self, schemes: Iterable[TrainingScheme]) -> None:
         problems: list[Problem] = []
@@ -379,6 +387,17 @@ class Catalogue:
         self._by_area = by_area
         self._by_area_place = by_area_place
         self._lang_by_place = lang_by_place
+        # Language courses of one type (same prerequisite, same level taught) that do at least
+        # as well as a course: no more hours, and done no later whatever the day one is free.
+        self._dominators: dict[int, list[int]] = {}
+        by_type: dict[tuple[object, object], list[_Entry]] = {}
+        for group in lang_by_place.values():
+            for e in group:
+                by_type.setdefault((e.req, e.teach), []).append(e)
+        for group in by_type.values():
+            for b in group:
+                self._dominators[b.idx] = [a.idx for a in group if a is not b and _dominates(a, b)]
+        self._kept: dict[tuple[str | None, str, int], frozenset[int]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -402,6 +421,50 @@ class Catalogue:
         yield from self._lang_by_place.get(_ONLINE, ())
         if network_id is not None:
             yield from self._lang_by_place.get(network_id, ())
+
+    def _kept_languages(self, network_id: str | None, occupation: str, limit: int) -> list[_Entry]:
+        """The language courses a search needs: a course that at least *limit* kept courses
+        of its type (available here) do as well as is left out.
+
+        This cannot change the costs of the *limit* best plans: a plan keeps at most one
+        course of a type (a second one is never needed), so a left-out course in a plan can
+        be swapped for any of *limit* kept ones, giving *limit* different plans that cost no
+        more. Courses are looked at best first, so every left-out course has *limit* kept
+        dominators. Cached per network, occupation and limit (availability by date follows
+        dominance, so the start date does not matter).
+        """
+        key = (network_id, occupation, limit)
+        kept_ids = self._kept.get(key)
+        if kept_ids is None:
+            avail = [
+                e
+                for e in self._languages(network_id)
+                if not e.occupations or occupation in e.occupations
+            ]
+            ids = {e.idx for e in avail}
+            avail.sort(key=lambda e: (e.hours, _next_day(e.starts, e.days, -_INF), e.idx))
+            kept: set[int] = set()
+            for e in avail:
+                n = sum(1 for d in self._dominators.get(e.idx, ()) if d in kept and d in ids)
+                if n < limit:
+                    kept.add(e.idx)
+            if len(self._kept) > 4096:
+                self._kept.clear()
+            kept_ids = self._kept[key] = frozenset(kept)
+        return [e for e in self._languages(network_id) if e.idx in kept_ids]
+
+
+def _next_day(starts: list[int], days: int, t: int) -> int:
+    i = bisect_left(starts, t)
+    return starts[i] + days if i < len(starts) else _INF
+
+
+def _dominates(a: _Entry, b: _Entry) -> bool:
+    """True if course *a* takes no more hours than *b* and, from any day, ends no later."""
+    if a.hours > b.hours:
+        return False
+    points = [-_INF] + [s + 1 for s in a.starts] + [s + 1 for s in b.starts]
+    return all(_next_day(a.starts, a.days, t) <= _next_day(b.starts, b.days, t) for t in points)
 
 
 # ------------------------------------------------------------------------------------------
@@ -606,23 +669,117 @@ def _irredundant(items: Sequence[_Item], target: int, init: _Levels) -> bool:
     return True
 
 
-def _chains(
+def _chain_types(
     languages: Sequence[_Item], levels: _Levels, req: tuple[int, int]
-) -> list[tuple[_Item, ...]]:
-    """Language courses (one, or two in a row) that take *levels* to meet *req*."""
-    out: list[tuple[_Item, ...]] = []
-    for l2 in languages:
-        if not _meets(_raise(levels, l2.teach), req):
+) -> tuple[list[_Item], list[tuple[list[_Item], list[_Item]]]]:
+    """Language courses that take *levels* to meet *req*: single courses, and pairs by type.
+
+    Returns the single courses that do it, and for each pair of course types (prerequisite,
+    level taught) that does it in a row, the courses of the first and of the second type.
+    Only minimal pairs: the first course alone does not meet *req* (if it does, a plan that
+    also needs the second gets it when the step needing it is added). Whether a course fits
+    depends on its type only, so pairs are never listed one by one here.
+    """
+    by_type: dict[tuple[object, object], list[_Item]] = {}
+    for x in languages:
+        by_type.setdefault((x.req, x.teach), []).append(x)
+    singles: list[_Item] = []
+    pairs: list[tuple[list[_Item], list[_Item]]] = []
+    for (req2, teach2), second in by_type.items():
+        if not _meets(_raise(levels, second[0].teach), req):
             continue
-        if _meets(levels, l2.req):
-            out.append((l2,))
+        if _meets(levels, second[0].req):
+            singles.extend(second)
             continue
-        for l1 in languages:
-            if l1 is l2 or not _meets(levels, l1.req):
+        for (req1, teach1), first in by_type.items():
+            if (req1, teach1) == (req2, teach2) or not _meets(levels, first[0].req):
                 continue
-            if _meets(_raise(levels, l1.teach), l2.req):
-                out.append((l1, l2))
-    return out
+            after = _raise(levels, first[0].teach)
+            if _meets(after, second[0].req) and not _meets(after, req):
+                pairs.append((first, second))
+    return singles, pairs
+
+
+class _Chains:
+    """The chains for one (levels, prerequisite), produced lazily in the objective's order.
+
+    By hours (``by_end`` False), or by a lower bound of when the chain can be done (the
+    later of its courses' earliest ends; ``by_end`` True). Single courses and pairs of
+    courses (the k-smallest walk over each pair of types, each sorted by its own key) are
+    merged through a heap, so only the chains a search reaches are ever formed. ``min_end``
+    and ``min_hours`` bound every chain, ``min_len`` is the shortest chain.
+    """
+
+    __slots__ = (
+        "_by_end",
+        "_heap",
+        "_key",
+        "_out",
+        "_pairs",
+        "_singles",
+        "min_end",
+        "min_hours",
+        "min_len",
+    )
+
+    def __init__(
+        self,
+        singles: list[_Item],
+        pairs: list[tuple[list[_Item], list[_Item]]],
+        start: int,
+        by_end: bool,
+    ) -> None:
+        ends = {id(x): _next_free(x, start) for x in singles}
+        for a, b in pairs:
+            for x in (*a, *b):
+                ends[id(x)] = _next_free(x, start)
+
+        def key(x: _Item) -> int:
+            return ends[id(x)] if by_end else x.hours
+
+        self._out: list[tuple[int, tuple[_Item, ...]]] = []
+        self._singles = sorted(singles, key=key)
+        self._pairs = [(sorted(a, key=key), sorted(b, key=key)) for a, b in pairs]
+        self._by_end = by_end
+        self._key = key
+        heap: list[tuple[int, int, int, int]] = [
+            (key(x), -1, i, 0) for i, x in enumerate(self._singles)
+        ]
+        for p, (a, b) in enumerate(self._pairs):
+            heap.append((self._combine(a[0], b[0]), p, 0, 0))
+        heapq.heapify(heap)
+        self._heap = heap
+        chain_ends = [ends[id(x)] for x in singles]
+        chain_ends += [
+            max(min(ends[id(x)] for x in a), min(ends[id(x)] for x in b)) for a, b in pairs
+        ]
+        self.min_end = min(chain_ends, default=_INF)
+        chain_hours = [x.hours for x in singles]
+        chain_hours += [min(x.hours for x in a) + min(x.hours for x in b) for a, b in pairs]
+        self.min_hours = min(chain_hours, default=_INF)
+        self.min_len = 1 if singles else 2
+
+    def _combine(self, a: _Item, b: _Item) -> int:
+        if self._by_end:
+            return max(self._key(a), self._key(b))
+        return a.hours + b.hours
+
+    def get(self, i: int) -> tuple[int, tuple[_Item, ...]] | None:
+        """The *i*-th chain in order, with its key (None past the last one)."""
+        out = self._out
+        heap = self._heap
+        while len(out) <= i and heap:
+            k, src, a, b = heapq.heappop(heap)
+            if src < 0:
+                out.append((k, (self._singles[a],)))
+                continue
+            first, second = self._pairs[src]
+            out.append((k, (first[a], second[b])))
+            if b + 1 < len(second):
+                heapq.heappush(heap, (self._combine(first[a], second[b + 1]), src, a, b + 1))
+            if b == 0 and a + 1 < len(first):
+                heapq.heappush(heap, (self._combine(first[a + 1], second[0]), src, a + 1, 0))
+        return out[i] if i < len(out) else None
 
 
 class _Node:
@@ -649,7 +806,9 @@ class _Node:
         self.has_lang = has_lang
 
 
-_HeapEntry = tuple[_Cost, int, bool, _Node]
+# Heap entries: (cost bound, tie-breaker, kind, payload); kinds below.
+_OPEN, _DONE, _LATER = 0, 1, 2
+_HeapEntry = tuple[_Cost, int, int, object]
 
 
 class _Problem:
@@ -706,7 +865,7 @@ class _Problem:
         self.minh = minh
         self.share = share
         self._subsets: dict[int, list[_Item]] = {}
-        self._chains: dict[tuple[_Levels, tuple[int, int]], list[tuple[_Item, ...]]] = {}
+        self._chains: dict[tuple[_Levels, tuple[int, int]], _Chains] = {}
         self._hlb: dict[int, int] = {}
 
     def subsets(self, ci: int) -> list[_Item]:
@@ -733,11 +892,13 @@ class _Problem:
         self._subsets[ci] = out
         return out
 
-    def chains(self, levels: _Levels, req: tuple[int, int]) -> list[tuple[_Item, ...]]:
+    def chains(self, levels: _Levels, req: tuple[int, int]) -> _Chains:
         key = (levels, req)
         got = self._chains.get(key)
         if got is None:
-            got = self._chains[key] = _chains(self.languages, levels, req)
+            singles, pairs = _chain_types(self.languages, levels, req)
+            by_end = self.objective is Objective.EARLIEST
+            got = self._chains[key] = _Chains(singles, pairs, self.start, by_end)
         return got
 
     def hours_bound(self, open_: int) -> int:
@@ -763,9 +924,12 @@ class _Problem:
     def search(self, limit: int) -> list[tuple[_Cost, tuple[_Item, ...]]]:
         """The *limit* best plans (cost, items) covering every target difference, best first.
 
-        Best-first branch and bound over sets of steps: a node's cost is a lower bound of every
-        plan below it (componentwise, so also in the lexicographic order of the objective), a
-        finished plan's cost is exact, so plans leave the heap in order of their cost.
+        Best-first branch and bound over sets of steps: an entry's cost is a lower bound of
+        every plan below it (componentwise, so also in the lexicographic order of the
+        objective), a finished plan's cost is exact, so plans leave the heap in order of cost.
+        A step that needs language courses first has many possible chains; they are expanded
+        lazily, cheapest first: a ``_LATER`` entry stands for the chains from one index on,
+        with a bound no higher than any of theirs.
         """
         target = self.target
         if not target:
@@ -774,21 +938,21 @@ class _Problem:
         results: list[tuple[_Cost, tuple[_Item, ...]]] = []
         seen: set[_Key] = set()
         root = _Node((), 0, [self.start], 0, self.init, frozenset(), frozenset(), False)
-        heap: list[_HeapEntry] = [
-            (
-                self.cost(self.end_bound(target), self.hours_bound(target), 1),
-                next(counter),
-                False,
-                root,
-            )
-        ]
+        f0 = self.cost(self.end_bound(target), self.hours_bound(target), 1)
+        heap: list[_HeapEntry] = [(f0, next(counter), _OPEN, root)]
         n = len(self.areas)
         by_bit = self.by_bit
         while heap and len(results) < limit:
-            f, _, terminal, node = heapq.heappop(heap)
-            if terminal:
-                results.append((f, node.items))
+            f, _, kind, payload = heapq.heappop(heap)
+            if kind == _DONE:
+                assert isinstance(payload, _Node)
+                results.append((f, payload.items))
                 continue
+            if kind == _LATER:
+                self._later(heap, counter, payload, seen)  # type: ignore[arg-type]
+                continue
+            assert isinstance(payload, _Node)
+            node = payload
             open_ = target & ~node.covered
             bstar = min((b for b in range(n) if open_ >> b & 1), key=lambda b: len(by_bit[b]))
             dbit = 1 << bstar
@@ -807,10 +971,54 @@ class _Problem:
                     if sub.req is None or _meets(node.levels, sub.req):
                         self._child(heap, counter, node, (), sub, seen)
                         continue
-                    for chain in self.chains(node.levels, sub.req):
-                        if all(x.entry.idx not in node.used for x in chain):
-                            self._child(heap, counter, node, chain, sub, seen)
+                    chains = self.chains(node.levels, sub.req)
+                    if chains.get(0) is not None:
+                        self._push_later(heap, counter, node, sub, chains, 0)
         return results
+
+    def _push_later(
+        self,
+        heap: list[_HeapEntry],
+        counter: Iterator[int],
+        node: _Node,
+        sub: _Item,
+        chains: _Chains,
+        i: int,
+    ) -> None:
+        """Stand in for the children of *node* + chain + *sub*, for the chains from *i* on."""
+        nxt = chains.get(i)
+        if nxt is None:
+            return
+        open_ = self.target & ~(node.covered | sub.mask)
+        if self.objective is Objective.EARLIEST:
+            end = max(node.dp[-1], nxt[0], _next_free(sub, self.start))
+            hours = node.hours + sub.hours + chains.min_hours
+        else:
+            end = max(node.dp[-1], chains.min_end, _next_free(sub, self.start))
+            hours = node.hours + sub.hours + nxt[0]
+        steps = len(node.items) + 1 + chains.min_len
+        if open_:
+            end = max(end, self.end_bound(open_))
+            hours += self.hours_bound(open_)
+            steps += 1
+        f = self.cost(end, hours, steps)
+        heapq.heappush(heap, (f, next(counter), _LATER, (node, sub, chains, i)))
+
+    def _later(
+        self,
+        heap: list[_HeapEntry],
+        counter: Iterator[int],
+        payload: tuple[_Node, _Item, _Chains, int],
+        seen: set[_Key],
+    ) -> None:
+        node, sub, chains, i = payload
+        while (got := chains.get(i)) is not None:
+            i += 1
+            chain = got[1]
+            if all(x.entry.idx not in node.used for x in chain):
+                self._child(heap, counter, node, chain, sub, seen)
+                break
+        self._push_later(heap, counter, node, sub, chains, i)
 
     def _child(
         self,
@@ -846,7 +1054,7 @@ class _Problem:
                     return
             f = self.cost(end, hours, len(items))
             done = _Node(items, covered, dp, hours, node.levels, node.used, new_key, has_lang)
-            heapq.heappush(heap, (f, next(counter), True, done))
+            heapq.heappush(heap, (f, next(counter), _DONE, done))
             return
         levels = node.levels
         for x in chain:
@@ -858,7 +1066,7 @@ class _Problem:
             len(items) + 1,
         )
         child = _Node(items, covered, dp, hours, levels, used, new_key, has_lang)
-        heapq.heappush(heap, (f, next(counter), False, child))
+        heapq.heappush(heap, (f, next(counter), _OPEN, child))
 
 
 def _bits(mask: int) -> Iterator[int]:
@@ -969,6 +1177,7 @@ def plan(
         init=_applicant_levels(applicant),
         catalogue=catalogue,
         network_id=network_id,
+        limit=limit,
     )
     closing: dict[int, _Entry] = {}
     closable: set[str] = set()
@@ -1026,6 +1235,7 @@ class _Context:
         init: _Levels,
         catalogue: Catalogue,
         network_id: str | None,
+        limit: int,
     ) -> None:
         self.occupation = occupation
         self.regulated = regulated
@@ -1037,10 +1247,8 @@ class _Context:
         self.network_id = network_id
         self.languages = [
             _language_item(e)
-            for e in catalogue._languages(network_id)
-            if (not e.occupations or occupation in e.occupations)
-            and e.starts
-            and e.starts[-1] >= start
+            for e in catalogue._kept_languages(network_id, occupation, limit)
+            if e.starts and e.starts[-1] >= start
         ]
         self._ready: dict[tuple[int, int], int] = {}
 
@@ -1048,10 +1256,13 @@ class _Context:
         """The earliest day a step needing *req* can start (after language courses), or _INF."""
         got = self._ready.get(req)
         if got is None:
-            got = _INF
-            for chain in _chains(self.languages, self.init, req):
-                end, _ = _schedule(chain, self.start, self.init)
-                got = min(got, end)
+            singles, pairs = _chain_types(self.languages, self.init, req)
+            got = min((_next_free(x, self.start) for x in singles), default=_INF)
+            for first, second in pairs:
+                # Finishing the first course as early as possible is best (monotone).
+                t = min(_next_free(x, self.start) for x in first)
+                if t < _INF:
+                    got = min(got, min(_next_free(x, t) for x in second))
             self._ready[req] = got
         return got
 
