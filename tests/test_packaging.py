@@ -71,8 +71,7 @@ def test_metadata_declares_python_and_runtime_dependencies() -> None:
         for r in meta.get_all("Requires-Dist") or []
         if "extra ==" not in r
     }
-    # the library's own five, plus click and rich for the `iqcore` command (loaded only by it)
-    assert requires == {"attrs", "cattrs", "pluggy", "orjson", "pycountry", "click", "rich"}
+    assert requires == {"attrs", "cattrs", "pluggy", "orjson", "pycountry"}
     extras = set(meta.get_all("Provides-Extra") or [])
     assert {"testing", "docs", "dev"} <= extras
 
