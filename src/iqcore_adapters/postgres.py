@@ -209,6 +209,13 @@ def _map_error(exc: BaseException, what: str) -> IqcoreError:
         )
     if state in ("40001", "40P01", "55P03", "57014"):
         return StorageBusy(f"PostgreSQL {what} failed: the database stayed busy ({name})")
+    if not state and name == "OperationalError" and "FATAL" in str(exc):
+        # libpq gives no SQLSTATE for a refused connection; the server's FATAL says it was
+        # reached and said no (login, database name, connection limit)
+        return ConfigurationError(
+            f"PostgreSQL {what} failed: the server refused the connection (check the role, its "
+            "password and the database name)"
+        )
     if state.startswith("08") or (not state and name == "OperationalError"):
         return StorageError(
             f"PostgreSQL {what} failed: the server could not be reached or the connection was lost"
@@ -223,6 +230,16 @@ def _map_error(exc: BaseException, what: str) -> IqcoreError:
 
 def _retryable(exc: BaseException) -> bool:
     return getattr(exc, "sqlstate", None) in ("40001", "40P01")
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """A connection that the server closed or that broke (no answer can come on it)."""
+    import psycopg
+
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    state = exc.sqlstate or ""
+    return state in ("", "57P01", "57P02", "57P03") or state.startswith("08")
 
 
 # -- the schema -----------------------------------------------------------------------------
@@ -858,7 +875,17 @@ class PostgresStore:
                 with self._pool.connection() as conn:
                     return self._own_transaction(conn, fn, lock=lock, pipeline=pipeline)
             except psycopg.Error as exc:
-                if not _retryable(exc) or attempt == RETRIES - 1:
+                if _connection_lost(exc):
+                    # the server dropped connections (a restart, an administrator): let the
+                    # pool discard every dead one. A read is tried again; a write is not, as
+                    # its commit may or may not have happened before the connection went.
+                    self._pool.check()
+                    if write or attempt == RETRIES - 1:
+                        raise StorageError(
+                            f"PostgreSQL {what} failed: the connection to the server was lost; "
+                            "the operation may or may not have been committed"
+                        ) from None
+                elif not _retryable(exc) or attempt == RETRIES - 1:
                     raise _map_error(exc, what) from None
             except Exception as exc:
                 if type(exc).__module__.startswith("psycopg_pool"):
