@@ -90,5 +90,5 @@ def bench(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Run the main job, ``iqcore demo``: assess, plan and store the bundled synthetic cases
     (SQLite), then print a summary and a report. Arguments go to ``iqcore demo``."""
-    session.install(".")
+    session.install(".[cli]")
     session.run("iqcore", "demo", *session.posargs)

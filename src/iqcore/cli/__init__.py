@@ -49,8 +49,23 @@ EXIT_INTERRUPTED = 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``iqcore`` command with *argv* (default: the process arguments); the exit code."""
-    from iqcore.cli._app import cli
+    """Run the ``iqcore`` command with *argv* (default: the process arguments); the exit code.
+
+    The command needs the extra ``cli`` (click and rich); without it, it says so and returns
+    :data:`EXIT_CONFIG`.
+    """
+    try:
+        from iqcore.cli._app import cli
+    except ImportError as exc:
+        if exc.name not in ("click", "rich"):
+            raise
+        import sys
+
+        sys.stderr.write(
+            "iqcore: error: the iqcore command needs click and rich: "
+            "python -m pip install 'iqcore[cli]'\n"
+        )
+        return EXIT_CONFIG
 
     code: int = cli.main(args=None if argv is None else list(argv), standalone_mode=False)
     return code
