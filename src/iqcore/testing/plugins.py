@@ -156,9 +156,9 @@ def check_plugin(
             distribution, version = info.distribution, info.version
             for fault in host.faults:
                 if fault.plugin.name == pname:
-                    problems.append(str(fault.error))
+                    problems.append(_explained(fault.error))
                 elif fault.plugin.name in {plugin_name(b) for b in beside}:
-                    problems.append(f"(a plugin beside it) {fault.error}")
+                    problems.append(f"(a plugin beside it) {_explained(fault.error)}")
             registered = _counts(host, pname)
     report = PluginReport(
         name=pname,
@@ -171,6 +171,15 @@ def check_plugin(
     if raise_on_problems and problems:
         raise PluginCheckFailed(report)
     return report
+
+
+def _explained(error: PluginError) -> str:
+    """The error, with the plugin's own exception (for its author: this is the plugin's code
+    and data, not a case's personal data)."""
+    cause = error.__cause__
+    if cause is None or isinstance(cause, PluginError):
+        return str(error)
+    return f"{error} [{type(cause).__name__}: {cause}]"
 
 
 def _counts(host: PluginHost, name: str) -> dict[str, int]:
