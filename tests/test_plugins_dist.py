@@ -75,6 +75,14 @@ plain = iqcore.assess(q, occ, as_of=date(2024, 3, 1), network="iq-nrw-west", hos
     autoload=False))
 from iqcore.serialization import to_json
 out["other_network_unchanged"] = to_json(other) == to_json(plain)
+scenario({"IQCORE_LOAD_PLUGINS": "throwaway-broken"})
+broken = make_host()
+out["broken"] = [[s.name, s.distribution, s.version, s.failed] for s in broken.plugins()
+                 if s.failed]
+try:
+    iqcore.assess(q, occ, as_of=date(2024, 3, 1), host=broken)
+except PluginError as exc:
+    out["broken_fails_closed"] = exc.plugin
 print(json.dumps(out))
 """
 
@@ -162,6 +170,17 @@ def test_a_failing_installed_plugin_fails_closed_for_its_network_only(seen: dict
     assert (plugin, distribution, version) == ("throwaway", "iqcore-throwaway", "0.1.0")
     assert message.startswith("plugin throwaway (iqcore-throwaway 0.1.0): raised RuntimeError")
     assert seen["other_network_unchanged"] is True
+
+
+@pytest.mark.slow
+def test_an_installed_plugin_that_cannot_be_imported_fails_closed_everywhere(
+    seen: dict[str, Any],
+) -> None:
+    ((name, distribution, version, failed),) = seen["broken"]
+    assert (name, distribution, version) == ("throwaway-broken", "iqcore-throwaway", "0.1.0")
+    assert "could not be imported (ModuleNotFoundError)" in failed
+    assert seen["broken_fails_closed"] == "throwaway-broken"
+    assert "throwaway-broken" in seen["default"]  # listed, so an operator can block it
 
 
 def test_the_throwaway_plugin_is_not_installed_here() -> None:
