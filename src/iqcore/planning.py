@@ -783,7 +783,7 @@ class _Chains:
 
 
 class _Node:
-    __slots__ = ("covered", "dp", "has_lang", "hours", "items", "key", "levels", "used")
+    __slots__ = ("covered", "days", "dp", "has_lang", "hours", "items", "key", "levels", "used")
 
     def __init__(
         self,
@@ -804,10 +804,11 @@ class _Node:
         self.used = used
         self.key = key
         self.has_lang = has_lang
+        self.days = sum(x.days for x in items)
 
 
 # Heap entries: (cost bound, tie-breaker, kind, payload); kinds below.
-_OPEN, _DONE, _LATER = 0, 1, 2
+_OPEN, _DONE, _LATER, _KIDS = 0, 1, 2, 3
 _HeapEntry = tuple[_Cost, int, int, object]
 
 
@@ -837,6 +838,9 @@ class _Problem:
         ee = [_INF] * n  # earliest free day after any step covering the difference
         minh = [_INF] * n  # fewest hours of a module covering it
         share = [float(_INF)] * n  # fewest hours per target difference of such a module
+        mind = [_INF] * n  # fewest days of a module covering it
+        dshare = [float(_INF)] * n  # fewest days per target difference of such a module
+        first = _INF  # the earliest day any step can start
         for e in closing:
             mods: list[tuple[int, int, int, int]] = []
             for j, m in enumerate(e.modules):
@@ -851,19 +855,31 @@ class _Problem:
             self.cands.append((e, mods))
             i0 = bisect_left(e.starts, start)
             s0 = e.starts[i0] if i0 < len(e.starts) else _INF
+            first = min(first, s0)
             union = 0
             for _j, mask, hours, days in mods:
                 union |= mask
-                per = hours / mask.bit_count()
+                cnt = mask.bit_count()
+                per = hours / cnt
                 for b in _bits(mask):
                     ee[b] = min(ee[b], s0 + days)
                     minh[b] = min(minh[b], hours)
                     share[b] = min(share[b], per)
+                    mind[b] = min(mind[b], days)
+                    dshare[b] = min(dshare[b], days / cnt)
             for b in _bits(union):
                 self.by_bit[b].append(ci)
         self.ee = ee
         self.minh = minh
         self.share = share
+        self.mind = mind
+        self.dshare = dshare
+        for x in languages:
+            i0 = bisect_left(x.starts, start)
+            if i0 < len(x.starts):
+                first = min(first, x.starts[i0])
+        self.first = first
+        self._dlb: dict[int, int] = {}
         self._subsets: dict[int, list[_Item]] = {}
         self._chains: dict[tuple[_Levels, tuple[int, int]], _Chains] = {}
         self._hlb: dict[int, int] = {}
@@ -913,8 +929,25 @@ class _Problem:
             got = self._hlb[open_] = max(most, math.ceil(total - 1e-6))
         return got
 
-    def end_bound(self, open_: int) -> int:
-        return max((self.ee[b] for b in _bits(open_)), default=0)
+    def days_bound(self, open_: int) -> int:
+        """A lower bound of the days of training still needed to cover *open_*."""
+        got = self._dlb.get(open_)
+        if got is None:
+            total = 0.0
+            most = 0
+            for b in _bits(open_):
+                total += self.dshare[b]
+                most = max(most, self.mind[b])
+            got = self._dlb[open_] = max(most, math.ceil(total - 1e-6))
+        return got
+
+    def end_bound(self, open_: int, days: int = 0) -> int:
+        """A lower bound of the completion (day after) of a plan that still has to cover
+        *open_*, when its steps so far last *days*: some step covering each open difference
+        must end, and steps follow one another without overlap.
+        """
+        most = max((self.ee[b] for b in _bits(open_)), default=0)
+        return max(most, self.first + days + self.days_bound(open_))
 
     def cost(self, end: int, hours: int, steps: int) -> _Cost:
         if self.objective is Objective.EARLIEST:
@@ -951,11 +984,16 @@ class _Problem:
             if kind == _LATER:
                 self._later(heap, counter, payload, seen)  # type: ignore[arg-type]
                 continue
+            if kind == _KIDS:
+                self._next_kid(heap, counter, payload, seen)  # type: ignore[arg-type]
+                continue
             assert isinstance(payload, _Node)
             node = payload
             open_ = target & ~node.covered
             bstar = min((b for b in range(n) if open_ >> b & 1), key=lambda b: len(by_bit[b]))
             dbit = 1 << bstar
+            # The children, each with a cheap lower bound; they are made lazily in its order.
+            kids: list[tuple[_Cost, int, _Item, _Chains | None]] = []
             for ci in by_bit[bstar]:
                 if self.cands[ci][0].idx in node.used:
                     continue
@@ -968,13 +1006,46 @@ class _Problem:
                             continue
                     elif any(not masks[k] & open_ & ~_union(masks, k) for k in range(len(masks))):
                         continue
-                    if sub.req is None or _meets(node.levels, sub.req):
-                        self._child(heap, counter, node, (), sub, seen)
+                    chains: _Chains | None = None
+                    end = max(node.dp[-1], _next_free(sub, self.start))
+                    hours = node.hours + sub.hours
+                    steps = len(node.items) + 1
+                    if sub.req is not None and not _meets(node.levels, sub.req):
+                        chains = self.chains(node.levels, sub.req)
+                        if chains.get(0) is None:
+                            continue
+                        end = max(end, chains.min_end)
+                        hours += chains.min_hours
+                        steps += chains.min_len
+                    rest = open_ & ~sub.mask
+                    if rest:
+                        end = max(end, self.end_bound(rest, node.days + sub.days))
+                        hours += self.hours_bound(rest)
+                        steps += 1
+                    if end >= _INF:
                         continue
-                    chains = self.chains(node.levels, sub.req)
-                    if chains.get(0) is not None:
-                        self._push_later(heap, counter, node, sub, chains, 0)
+                    kids.append((self.cost(end, hours, steps), len(kids), sub, chains))
+            if kids:
+                kids.sort(key=lambda k: (k[0], k[1]))
+                heapq.heappush(heap, (kids[0][0], next(counter), _KIDS, (node, kids, 0)))
         return results
+
+    def _next_kid(
+        self,
+        heap: list[_HeapEntry],
+        counter: Iterator[int],
+        payload: tuple[_Node, list[tuple[_Cost, int, _Item, _Chains | None]], int],
+        seen: set[_Key],
+    ) -> None:
+        """Make the next child of a node (in the order of the cheap bounds)."""
+        node, kids, i = payload
+        _, _, sub, chains = kids[i]
+        if chains is None:
+            self._child(heap, counter, node, (), sub, seen)
+        else:
+            self._push_later(heap, counter, node, sub, chains, 0)
+        if i + 1 < len(kids):
+            heapq.heappush(heap, (kids[i + 1][0], next(counter), _KIDS, (node, kids, i + 1)))
 
     def _push_later(
         self,
@@ -998,7 +1069,7 @@ class _Problem:
             hours = node.hours + sub.hours + nxt[0]
         steps = len(node.items) + 1 + chains.min_len
         if open_:
-            end = max(end, self.end_bound(open_))
+            end = max(end, self.end_bound(open_, node.days + sub.days))
             hours += self.hours_bound(open_)
             steps += 1
         f = self.cost(end, hours, steps)
@@ -1060,12 +1131,12 @@ class _Problem:
         for x in chain:
             levels = _raise(levels, x.teach)
         used = node.used.union([x.entry.idx for x in chain], (sub.entry.idx,))
+        child = _Node(items, covered, dp, hours, levels, used, new_key, has_lang)
         f = self.cost(
-            max(dp[-1], self.end_bound(open_)),
+            max(dp[-1], self.end_bound(open_, child.days)),
             hours + self.hours_bound(open_),
             len(items) + 1,
         )
-        child = _Node(items, covered, dp, hours, levels, used, new_key, has_lang)
         heapq.heappush(heap, (f, next(counter), _OPEN, child))
 
 
