@@ -5,6 +5,7 @@ read-only databases and errors. Crash, concurrency and full-disk proofs are in
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
 from datetime import date
@@ -17,6 +18,7 @@ import iqcore
 from iqcore import CounsellingCase, IdentityRecord, Migrant
 from iqcore.errors import ConfigurationError, NotFound, StorageError
 from iqcore.storage import (
+    CompositeIndex,
     IndexField,
     Range,
     ReadOnlyStore,
@@ -109,11 +111,222 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         _open(path)
 
 
-def test_foreign_keys_keep_records_tied_to_a_person_row(tmp_path: Path) -> None:
+def test_each_record_row_carries_the_persons_audit_pseudonym(tmp_path: Path) -> None:
+    with _open(tmp_path / "db.sqlite3") as store:
+        store.put_many([_case("c-1"), _case("c-2"), _case("c-3", "m-2"), Migrant(id="m-1")])
+        conn = store._conn
+        persons = dict(conn.execute("SELECT migrant_id, pseudonym FROM persons").fetchall())
+        assert sorted(persons) == ["m-1", "m-2"]
+        for table in ("rec_counselling_case", "rec_migrant"):
+            rows = conn.execute(f"SELECT migrant_id, person FROM {table}").fetchall()
+            assert rows
+            assert all(person == persons[mid] for mid, person in rows)
+        store.get(CounsellingCase, "c-3")
+        assert store.audit_log()[-1].persons == (persons["m-2"],)
+
+
+def _index_names(store: SQLiteStore, table: str) -> set[str]:
+    rows = store._conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    return {n for (n,) in rows}
+
+
+def test_declared_composite_indexes_exist_and_serve_the_filters(tmp_path: Path) -> None:
     with _open(tmp_path / "db.sqlite3") as store:
         store.put(_case("c-1"))
-        with pytest.raises(sqlite3.IntegrityError):
-            store._conn.execute("DELETE FROM persons")
+        assert _index_names(store, "rec_counselling_case") == {
+            "rec_counselling_case_migrant",
+            "rec_counselling_case_ix_status__opened_on",
+            "rec_counselling_case_ix_occupation_id__opened_on",
+        }
+        plan = store._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT doc FROM rec_counselling_case r WHERE r.network = ?"
+            " AND r.f_status = ? AND r.f_opened_on >= ? AND r.f_opened_on < ?",
+            (NET, "INTAKE", "2024-01-01", "2025-01-01"),
+        ).fetchall()
+        assert "rec_counselling_case_ix_status__opened_on" in " ".join(str(r) for r in plan)
+        found = store.find(
+            CounsellingCase,
+            status="INTAKE",
+            opened_on=Range(start=date(2024, 1, 1), end=date(2025, 1, 1)),
+        )
+        assert [c.id for c in found] == ["c-1"]
+
+
+def test_changed_index_declarations_are_applied_on_the_next_write(tmp_path: Path) -> None:
+    kind = RecordKind(
+        name="test_indexed_note",
+        cls=Note,
+        key=lambda n: n.id,
+        person=lambda n: n.migrant_id,
+        indexes=(
+            IndexField(name="topic", type="text", get=lambda n: n.topic),
+            IndexField(name="written_on", type="date", get=lambda n: n.written_on),
+        ),
+    )
+    composite = attrs.evolve(
+        kind,
+        indexes=tuple(attrs.evolve(f, indexed=False) for f in kind.indexes),
+        composites=(CompositeIndex(fields=("topic", "written_on")),),
+    )
+    note = Note(id="n-1", migrant_id="m-1", topic="docs", written_on=date(2024, 1, 1))
+    path = tmp_path / "db.sqlite3"
+    try:
+        register_kind(kind)
+        with _open(path) as store:
+            store.put(note)
+            assert _index_names(store, "rec_test_indexed_note") == {
+                "rec_test_indexed_note_migrant",
+                "rec_test_indexed_note_ix_topic",
+                "rec_test_indexed_note_ix_written_on",
+            }
+        register_kind(composite, replace=True)
+        with _open(path) as store:
+            store.put(attrs.evolve(note, id="n-2"))
+            assert _index_names(store, "rec_test_indexed_note") == {
+                "rec_test_indexed_note_migrant",
+                "rec_test_indexed_note_ix_topic__written_on",
+            }
+            assert [n.id for n in store.find(Note, topic="docs")] == ["n-1", "n-2"]
+    finally:
+        for k in (kind, composite):
+            _BY_NAME.pop(k.name, None)
+            _BY_CLASS.pop(k.cls, None)
+
+
+# -- upgrade from schema version 1 ----------------------------------------------------------
+
+#: The layout that iqcore's SQLite store wrote at schema version 1 (records tied to the persons
+#: table by a foreign key, pseudonyms only there, one index per indexed field).
+_V1_SCHEMA = (
+    (
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    ),
+    "INSERT INTO schema_migrations VALUES (1, 'persons, audit log, record kinds', '2026-01-01')",
+    (
+        "CREATE TABLE persons (network TEXT NOT NULL, migrant_id TEXT NOT NULL, pseudonym TEXT NOT"
+        " NULL, PRIMARY KEY (network, migrant_id)) WITHOUT ROWID"
+    ),
+    "CREATE INDEX persons_migrant ON persons (migrant_id)",
+    (
+        "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, network TEXT, role TEXT NOT"
+        " NULL, operation TEXT NOT NULL, kind TEXT NOT NULL, persons TEXT NOT NULL, count INTEGER"
+        " NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)"
+    ),
+    (
+        "CREATE TABLE record_kinds (kind TEXT PRIMARY KEY, table_name TEXT NOT NULL UNIQUE,"
+        " columns TEXT NOT NULL)"
+    ),
+    (
+        "CREATE TABLE rec_counselling_case (network TEXT NOT NULL, id TEXT NOT NULL,"
+        " migrant_id TEXT, schema_version INTEGER NOT NULL, doc BLOB NOT NULL, f_status TEXT,"
+        " f_occupation_id TEXT,"
+        " f_opened_on TEXT, f_closed_on TEXT, f_closure_reason TEXT, PRIMARY KEY (network, id),"
+        " FOREIGN KEY (network, migrant_id) REFERENCES persons (network, migrant_id))"
+    ),
+    "CREATE INDEX rec_counselling_case_migrant ON rec_counselling_case (migrant_id, network)",
+    (
+        "CREATE INDEX rec_counselling_case_f_occupation_id ON rec_counselling_case"
+        " (network, f_occupation_id)"
+    ),
+    "CREATE INDEX rec_counselling_case_f_opened_on ON rec_counselling_case (network, f_opened_on)",
+    (
+        "CREATE TABLE rec_test_legacy (network TEXT NOT NULL, id TEXT NOT NULL, migrant_id TEXT,"
+        " schema_version INTEGER NOT NULL, doc BLOB NOT NULL, PRIMARY KEY (network, id),"
+        " FOREIGN KEY (network, migrant_id) REFERENCES persons (network, migrant_id))"
+    ),
+    "CREATE INDEX rec_test_legacy_migrant ON rec_test_legacy (migrant_id, network)",
+)
+
+
+def _write_v1_database(path: Path) -> dict[str, str]:
+    """A version-1 database with two persons' cases, a record of a kind nobody registers now,
+    and a valid audit chain; returns the pseudonyms."""
+    from iqcore.serialization import to_json
+    from iqcore.storage.audit import GENESIS, PendingEntry, chain_rows
+
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    for sql in _V1_SCHEMA:
+        raw.execute(sql)
+    cols = [["f_status", "text"], ["f_occupation_id", "text"], ["f_opened_on", "date"]]
+    cols += [["f_closed_on", "date"], ["f_closure_reason", "text"]]
+    raw.execute(
+        "INSERT INTO record_kinds VALUES ('counselling_case', 'rec_counselling_case', ?)",
+        (json.dumps(cols),),
+    )
+    raw.execute("INSERT INTO record_kinds VALUES ('test_legacy', 'rec_test_legacy', '[]')")
+    pseudonyms = {"m-1": "a" * 32, "m-2": "b" * 32}
+    for mid, p in pseudonyms.items():
+        raw.execute("INSERT INTO persons VALUES (?, ?, ?)", (NET, mid, p))
+    for cid, mid in (("c-1", "m-1"), ("c-2", "m-1"), ("c-3", "m-2")):
+        c = _case(cid, mid)
+        raw.execute(
+            "INSERT INTO rec_counselling_case VALUES (?, ?, ?, 1, ?, ?, NULL, ?, NULL, NULL)",
+            (NET, cid, mid, to_json(c), c.status.value, c.opened_on.isoformat()),
+        )
+    raw.execute("INSERT INTO rec_test_legacy VALUES (?, 'x-1', 'm-2', 1, '{}')", (NET,))
+    pending = [
+        PendingEntry(
+            at="2026-01-01T00:00:00.000000+00:00",
+            network=NET,
+            role="app",
+            operation="put",
+            kind="counselling_case",
+            persons=(pseudonyms[mid],),
+            count=n,
+        )
+        for mid, n in (("m-1", 2), ("m-2", 1))
+    ]
+    raw.executemany(
+        "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        chain_rows(pending, last_seq=0, last_hash=GENESIS),
+    )
+    raw.close()
+    return pseudonyms
+
+
+def test_a_version_1_database_is_upgraded_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    pseudonyms = _write_v1_database(path)
+    with _open(path) as store:
+        conn = store._conn
+        versions = [v for (v,) in conn.execute("SELECT version FROM schema_migrations")]
+        assert versions == [m.version for m in MIGRATIONS] == [1, 2]
+        assert conn.execute("PRAGMA foreign_key_list(rec_counselling_case)").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute("SELECT id, person FROM rec_counselling_case ORDER BY id").fetchall()
+        assert rows == [("c-1", "a" * 32), ("c-2", "a" * 32), ("c-3", "b" * 32)]
+        assert _index_names(store, "rec_counselling_case") == {
+            "rec_counselling_case_migrant",
+            "rec_counselling_case_ix_status__opened_on",
+            "rec_counselling_case_ix_occupation_id__opened_on",
+        }
+        assert _index_names(store, "rec_test_legacy") == {"rec_test_legacy_migrant"}
+        assert store.get(CounsellingCase, "c-1") == _case("c-1", "m-1")
+        assert [c.id for c in store.find(CounsellingCase, status="INTAKE")] == [
+            "c-1",
+            "c-2",
+            "c-3",
+        ]
+        # the old entries still link to the person through the same pseudonym
+        log = store.audit_log(migrant_id="m-1")
+        assert [(e.operation, e.count) for e in log] == [("put", 2), ("get", 1), ("find", 3)]
+        assert log[1].persons == (pseudonyms["m-1"],)
+        store.put(_case("c-4", "m-2"))
+        report = store.erase_person("m-2")
+        assert sorted((r.kind, r.id) for r in report.removed) == [
+            ("counselling_case", "c-3"),
+            ("counselling_case", "c-4"),
+            ("test_legacy", "x-1"),
+        ]
+        assert store.verify_audit().ok
+        assert len(store.audit_log()) == 6  # 2 old puts, the get, the find, put, erase
+    with _open(path) as again:
+        assert [c.id for c in again.find(CounsellingCase)] == ["c-1", "c-2"]
 
 
 # -- kinds added later --------------------------------------------------------------------

@@ -17,9 +17,24 @@ is not reliable there).
 
 How it is kept safe: WAL journal; every write in a ``BEGIN IMMEDIATE`` transaction with a busy
 timeout and a retry loop, so "database is locked" never reaches a caller; ``synchronous=FULL``;
-foreign keys on (no record can point to a person row that is gone); ``secure_delete`` on and a
-truncating WAL checkpoint after each erasure, so an erased person's bytes are overwritten in the
-database file and gone from the WAL file.
+``secure_delete`` on and a truncating WAL checkpoint after each erasure, so an erased person's
+bytes are overwritten in the database file and gone from the WAL file.
+
+Layout (schema version 2): a ``persons`` table maps ``(network, migrant_id)`` to the person's
+audit pseudonym; each record kind has a table ``rec_<kind>`` keyed by ``(network, id)`` with the
+JSON document, the migrant id, the person's audit pseudonym (so a read is audited without a
+second lookup) and one column per filter field; an index on ``(migrant_id, network)`` for export
+and erasure, and one per :meth:`~iqcore.storage.RecordKind.database_indexes` entry on
+``(network, fields…)``. Erasure deletes the person's rows in every record table and the persons
+row in one transaction. A version-1 database (records tied to the persons table by a foreign key,
+pseudonyms only there) is upgraded on open.
+
+Speed: bulk writes build their rows in one pass per chunk (one ``executemany`` per kind) and
+write one audit entry per kind and chunk, naming every person concerned; reads keep their audit
+entries in a buffer that is written (hash-chained) every :data:`READ_AUDIT_BATCH` reads, at the
+next write, at the end of a transaction and at close. The WAL is checkpointed every
+:data:`WAL_AUTOCHECKPOINT_PAGES` pages rather than SQLite's 1000: index pages that many chunks
+touch are then copied into the database once per checkpoint, not once per chunk.
 """
 
 from __future__ import annotations
@@ -40,18 +55,29 @@ import orjson
 import pluggy
 
 from iqcore.errors import ConfigurationError, NotFound, StorageError
-from iqcore.storage._codec import bulk, decode, encode, schema_version
-from iqcore.storage.audit import PendingEntry, check_role, new_pseudonym, now, seal, verify_chain
-from iqcore.storage.base import Prepared, check_network, prepare
+from iqcore.serialization import from_json
+from iqcore.storage._codec import bulk, decode, encode, encode_many, schema_version
+from iqcore.storage.audit import (
+    GENESIS,
+    PendingEntry,
+    at_ns,
+    chain_rows,
+    check_role,
+    new_pseudonym,
+    now,
+    verify_chain,
+)
+from iqcore.storage.base import check_network
 from iqcore.storage.errors import (
     Conflict,
     ReadOnlyStore,
     StorageBusy,
     StorageFull,
     TransactionError,
+    WrongNetwork,
 )
 from iqcore.storage.export import build_export, parse_export
-from iqcore.storage.kinds import RecordKind, kind_for, normalise_filters
+from iqcore.storage.kinds import RecordKind, kind_for, kind_named, normalise_filters
 from iqcore.storage.migrations import Migration, current_version, migrate
 from iqcore.storage.protocol import (
     AuditEntry,
@@ -85,6 +111,8 @@ CACHE_KIB = 64 * 1024
 #: Read audit entries are written at the latest after this many reads (and at every write,
 #: at the end of a transaction and at close).
 READ_AUDIT_BATCH = 256
+#: Pages of WAL after which a commit checkpoints it into the database (about 40 MB).
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 _NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "fuse.sshfs"}
@@ -190,7 +218,67 @@ MIGRATIONS: tuple[Migration, ...] = (
             ),
         ),
     ),
+    Migration(
+        version=2,
+        description=(
+            "records carry their audit pseudonym (no persons join, no foreign key);"
+            " indexes follow the kinds' declared database indexes"
+        ),
+        apply=lambda cur: _upgrade_to_v2(cur),
+    ),
 )
+
+
+def _upgrade_to_v2(cur: Any) -> None:
+    """Rebuild every record table with a ``person`` column filled from ``persons``, without the
+    foreign key, and with the indexes its kind declares (if this process knows the kind)."""
+    cur.execute("ALTER TABLE record_kinds ADD COLUMN indexes TEXT NOT NULL DEFAULT '[]'")
+    tables = cur.execute("SELECT kind, table_name, columns FROM record_kinds").fetchall()
+    for kind_name, name, columns_json in tables:
+        columns = [(c, t) for c, t in orjson.loads(columns_json)]
+        new = f"{name}__v2"
+        cur.execute(_create_table_sql(new, columns))
+        names = "".join(f", {c}" for c, _t in columns)
+        cur.execute(
+            f"INSERT INTO {new} (network, id, migrant_id, person, schema_version, doc{names})"
+            f" SELECT r.network, r.id, r.migrant_id, p.pseudonym, r.schema_version, r.doc"
+            f"{''.join(f', r.{c}' for c, _t in columns)} FROM {name} r LEFT JOIN persons p"
+            " ON p.network = r.network AND p.migrant_id = r.migrant_id"
+        )
+        cur.execute(f"DROP TABLE {name}")
+        cur.execute(f"ALTER TABLE {new} RENAME TO {name}")
+        cur.execute(f"CREATE INDEX {name}_migrant ON {name} (migrant_id, network)")
+        try:
+            kind = kind_named(kind_name)
+        except ConfigurationError:
+            continue  # a kind this process does not know: indexed when a writer knows it
+        have = {c for c, _t in columns}
+        wanted = [f for f in _wanted_indexes(name, kind) if set(f[1]) <= have]
+        for index, cols in wanted:
+            cur.execute(f"CREATE INDEX {index} ON {name} (network, {', '.join(cols)})")
+        cur.execute(
+            "UPDATE record_kinds SET indexes = ? WHERE kind = ?",
+            (orjson.dumps([i for i, _c in wanted]).decode(), kind_name),
+        )
+
+
+def _create_table_sql(name: str, columns: Sequence[tuple[str, str]]) -> str:
+    cols = "".join(f", {c} {_SQL_TYPES[t]}" for c, t in columns)
+    return (
+        f"CREATE TABLE {name} (network TEXT NOT NULL, id TEXT NOT NULL, migrant_id TEXT,"
+        f" person TEXT, schema_version INTEGER NOT NULL, doc BLOB NOT NULL{cols},"
+        " PRIMARY KEY (network, id))"
+    )
+
+
+def _wanted_indexes(table: str, kind: RecordKind[Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """(index name, columns) for each of the kind's database indexes."""
+    out = []
+    for fields in kind.database_indexes():
+        cols = tuple(_column(f) for f in fields)
+        out.append((f"{table}_ix_{'__'.join(fields)}", cols))
+    return out
+
 
 _SQLITE_FULL = 13
 _SQLITE_READONLY = 8
@@ -241,13 +329,73 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 
 
 class _Table:
-    """A record kind's table: its name and index columns as they are in the database."""
+    """A record kind's table: its name, index columns and indexes as they are in the database,
+    and the statements this store uses on it (built once)."""
 
-    def __init__(self, kind: str, name: str, columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        columns: Sequence[tuple[str, str]],
+        indexes: Sequence[str] = (),
+    ) -> None:
         self.kind = kind
         self.name = name
         self.columns = tuple((c, t) for c, t in columns)
         self.column_names = tuple(c for c, _t in self.columns)
+        self.indexes = tuple(indexes)
+        self.get_sql = f"SELECT doc, person FROM {name} WHERE network = ? AND id = ?"
+        self.get_any_sql = f"SELECT doc, person FROM {name} WHERE id = ? LIMIT 2"
+        #: The kind object whose indexes this table was last checked against (per process).
+        self.checked: object = None
+
+
+class _Writer:
+    """Builds and writes the rows of one kind into its table (cached per store and kind)."""
+
+    def __init__(self, kind: RecordKind[Any], table: _Table) -> None:
+        self.kind = kind
+        self.table = table
+        cols = table.column_names
+        self.positions = [cols.index(_column(f.name)) for f in kind.indexes]
+        self.direct = self.positions == list(range(len(cols)))
+        self.width = len(cols)
+        names = "".join(f", {c}" for c in cols)
+        marks = ", ?" * len(cols)
+        updates = "".join(f", {c} = excluded.{c}" for c in cols)
+        self.sql = (
+            f"INSERT INTO {table.name} (network, id, migrant_id, person, schema_version,"
+            f" doc{names}) VALUES (?, ?, ?, ?, ?, ?{marks}) ON CONFLICT (network, id) DO UPDATE"
+            " SET migrant_id = excluded.migrant_id, person = excluded.person,"
+            f" schema_version = excluded.schema_version, doc = excluded.doc{updates}"
+        )
+
+    def rows(
+        self,
+        network: str,
+        objs: Sequence[object],
+        docs: Sequence[bytes],
+        pseudonyms: dict[str, str],
+        version: int,
+    ) -> list[tuple[object, ...]]:
+        kind = self.kind
+        key, person, values = kind.key, kind.person, kind.index_values
+        out: list[tuple[object, ...]] = []
+        append = out.append
+        if self.direct:
+            for obj, doc in zip(objs, docs, strict=True):
+                mid = person(obj)
+                pseud = None if mid is None else pseudonyms[mid]
+                append((network, key(obj), mid, pseud, version, doc, *values(obj)))
+            return out
+        for obj, doc in zip(objs, docs, strict=True):
+            mid = person(obj)
+            pseud = None if mid is None else pseudonyms[mid]
+            row: list[object] = [None] * self.width
+            for pos, v in zip(self.positions, values(obj), strict=True):
+                row[pos] = v
+            append((network, key(obj), mid, pseud, version, doc, *row))
+        return out
 
 
 def _table_name(kind: str) -> str:
@@ -295,8 +443,10 @@ class SQLiteStore:
         self._in_txn = False
         self._txn_failed = False
         self._after_commit: list[Callable[[], None]] = []
-        self._reads: list[PendingEntry] = []
+        #: Buffered read entries: (time in ns, operation, kind, pseudonyms, count).
+        self._reads: list[tuple[int, str, str, tuple[str, ...], int]] = []
         self._tables: dict[str, _Table] = {}
+        self._writers: dict[str, _Writer] = {}
         self._closed = True
         if self.path.parent == default_path().parent and not self._read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -332,6 +482,7 @@ class SQLiteStore:
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA trusted_schema=OFF")
             conn.execute(f"PRAGMA cache_size={-CACHE_KIB}")
+            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
             if self._read_only:
                 version = self._retry(lambda: _version_if_any(conn), conn=conn)
                 if version < len(MIGRATIONS):
@@ -418,6 +569,7 @@ class SQLiteStore:
         except BaseException as exc:
             self._rollback_quietly()
             self._tables.clear()
+            self._writers.clear()
             self._after_commit = []
             if isinstance(exc, sqlite3.Error):
                 raise _map_error(exc, what) from None
@@ -445,40 +597,43 @@ class SQLiteStore:
         if not pending:
             return
         row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        entries = seal(
-            pending, last_seq=row[0] if row else 0, last_hash=row[1] if row else "0" * 64
+        rows = chain_rows(
+            pending, last_seq=row[0] if row else 0, last_hash=row[1] if row else GENESIS
         )
         conn.executemany(
             "INSERT INTO audit (seq, at, network, role, operation, kind, persons, count, prev,"
             " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.seq,
-                    e.at,
-                    e.network,
-                    e.role,
-                    e.operation,
-                    e.kind,
-                    orjson.dumps(list(e.persons)).decode(),
-                    e.count,
-                    e.prev,
-                    e.hash,
-                )
-                for e in entries
-            ],
+            rows,
         )
+
+    def _read_entries(self) -> list[PendingEntry]:
+        """The buffered read entries as pending audit entries."""
+        network, role = self._network, self._role
+        return [
+            PendingEntry(
+                at=at_ns(ns),
+                network=network,
+                role=role,
+                operation=op,
+                kind=kind,
+                persons=persons,
+                count=count,
+            )
+            for ns, op, kind, persons, count in self._reads
+        ]
 
     def _write_reads(self, conn: sqlite3.Connection) -> None:
         if self._reads:
+            entries = self._read_entries()
             reads, self._reads = self._reads, []
             try:
-                self._append_audit(conn, reads)
+                self._append_audit(conn, entries)
             except BaseException:
                 self._reads[:0] = reads
                 raise
 
-    def _audit_read(self, entry: PendingEntry) -> None:
-        self._reads.append(entry)
+    def _audit_read(self, operation: str, kind: str, persons: Iterable[str], count: int) -> None:
+        self._reads.append((time.time_ns(), operation, kind, tuple(sorted(set(persons))), count))
         if len(self._reads) >= READ_AUDIT_BATCH and not self._in_txn:
             self._flush_reads()
 
@@ -508,11 +663,13 @@ class SQLiteStore:
         if table is not None:
             return table
         row = self._conn.execute(
-            "SELECT table_name, columns FROM record_kinds WHERE kind = ?", (kind,)
+            "SELECT table_name, columns, indexes FROM record_kinds WHERE kind = ?", (kind,)
         ).fetchone()
         if row is None:
             return None
-        table = _Table(kind, row[0], [tuple(c) for c in orjson.loads(row[1])])
+        table = _Table(
+            kind, row[0], [(c, t) for c, t in orjson.loads(row[1])], orjson.loads(row[2])
+        )
         self._tables[kind] = table
         return table
 
@@ -526,24 +683,27 @@ class SQLiteStore:
         return out
 
     def _table_for_write(self, conn: sqlite3.Connection, kind: RecordKind[Any]) -> _Table:
-        """The kind's table, created or upgraded (new index columns, backfilled) if needed.
-        Runs inside a write transaction."""
-        wanted: list[tuple[str, str]] = [(_column(f.name), f.type) for f in kind.indexes]
+        """The kind's table, created or upgraded (new index columns, backfilled; the kind's
+        declared indexes created, indexes it no longer declares dropped) if needed. Runs inside
+        a write transaction."""
         table = self._known_table(kind.name)
-        if table is not None and all(c in table.columns for c in wanted):
+        if table is not None and table.checked is kind:
             return table
+        wanted: list[tuple[str, str]] = [(_column(f.name), f.type) for f in kind.indexes]
         name = _table_name(kind.name)
+        indexes = _wanted_indexes(name, kind)
+        if (
+            table is not None
+            and all(c in table.columns for c in wanted)
+            and table.indexes == tuple(i for i, _c in indexes)
+        ):
+            table.checked = kind
+            return table
         if table is None:
-            cols = "".join(f", {c} {_SQL_TYPES[t]}" for c, t in wanted)
-            conn.execute(
-                f"CREATE TABLE {name} (network TEXT NOT NULL, id TEXT NOT NULL,"
-                " migrant_id TEXT, schema_version INTEGER NOT NULL, doc BLOB NOT NULL"
-                f"{cols}, PRIMARY KEY (network, id),"
-                " FOREIGN KEY (network, migrant_id) REFERENCES persons (network, migrant_id))"
-            )
+            conn.execute(_create_table_sql(name, wanted))
             conn.execute(f"CREATE INDEX {name}_migrant ON {name} (migrant_id, network)")
             columns = list(wanted)
-            new = list(wanted)
+            old_indexes: tuple[str, ...] = ()
         else:
             columns = list(table.columns)
             new = [c for c in wanted if c not in table.columns]
@@ -551,21 +711,33 @@ class SQLiteStore:
                 conn.execute(f"ALTER TABLE {name} ADD COLUMN {c} {_SQL_TYPES[t]}")
                 columns.append((c, t))
             self._backfill(conn, kind, name, [c for c, _t in new])
-        indexed = {_column(f.name) for f in kind.indexes if f.indexed}
-        for c, _t in new:
-            if c in indexed:
-                conn.execute(f"CREATE INDEX IF NOT EXISTS {name}_{c} ON {name} (network, {c})")
+            old_indexes = table.indexes
+        names = [i for i, _c in indexes]
+        for index in old_indexes:
+            if index not in names:
+                conn.execute(f"DROP INDEX IF EXISTS {index}")
+        for index, cols in indexes:
+            if index not in old_indexes:
+                conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index} ON {name} (network, {', '.join(cols)})"
+                )
         conn.execute(
-            "INSERT INTO record_kinds (kind, table_name, columns) VALUES (?, ?, ?)"
-            " ON CONFLICT (kind) DO UPDATE SET columns = excluded.columns",
-            (kind.name, name, orjson.dumps(columns).decode()),
+            "INSERT INTO record_kinds (kind, table_name, columns, indexes) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (kind) DO UPDATE SET columns = excluded.columns,"
+            " indexes = excluded.indexes",
+            (kind.name, name, orjson.dumps(columns).decode(), orjson.dumps(names).decode()),
         )
-        self._tables.pop(kind.name, None)
-        return _Table(kind.name, name, columns)
+        self._writers.pop(kind.name, None)
+        table = _Table(kind.name, name, columns, names)
+        table.checked = kind
+        self._tables[kind.name] = table
+        return table
 
     def _backfill(
         self, conn: sqlite3.Connection, kind: RecordKind[Any], name: str, cols: list[str]
     ) -> None:
+        if not cols:
+            return
         fields = [kind.field(c.removeprefix("f_")) for c in cols]
         sets = ", ".join(f"{c} = ?" for c in cols)
         rows = conn.execute(f"SELECT network, id, doc FROM {name}").fetchall()
@@ -574,6 +746,13 @@ class SQLiteStore:
             obj = decode(doc, kind.cls)
             updates.append((*(f.value(obj) for f in fields), network, id_))
         conn.executemany(f"UPDATE {name} SET {sets} WHERE network = ? AND id = ?", updates)
+
+    def _writer(self, conn: sqlite3.Connection, kind: RecordKind[Any]) -> _Writer:
+        table = self._table_for_write(conn, kind)
+        writer = self._writers.get(kind.name)
+        if writer is None or writer.table is not table or writer.kind is not kind:
+            writer = self._writers[kind.name] = _Writer(kind, table)
+        return writer
 
     # -- writes ---------------------------------------------------------------------------
     def _pseudonyms(self, conn: sqlite3.Connection, people: Iterable[str]) -> dict[str, str]:
@@ -601,55 +780,57 @@ class SQLiteStore:
             found.update(fresh)
         return found
 
-    def _write_prepared(
-        self, conn: sqlite3.Connection, prepared: Sequence[Prepared], docs: Sequence[bytes]
+    def _checked_groups(self, objs: Sequence[object]) -> dict[RecordKind[Any], list[object]]:
+        """*objs* grouped by kind, in order; every object checked before anything is written
+        (unregistered class, admin view, another network)."""
+        network = self._network
+        if network is None:
+            raise ReadOnlyStore("an admin view (network=None) cannot write records")
+        groups: dict[RecordKind[Any], list[object]] = {}
+        last_cls: type | None = None
+        group: list[object] = []
+        for obj in objs:
+            cls = type(obj)
+            if cls is not last_cls:
+                kind = kind_for(cls)
+                last_cls = cls
+                group = groups.setdefault(kind, [])
+                check = kind.network
+            if check is not None and check(obj) != network:
+                raise WrongNetwork(
+                    f"{kind.name} names another network than the store's; it was not written"
+                )
+            group.append(obj)
+        return groups
+
+    def _write_groups(
+        self,
+        conn: sqlite3.Connection,
+        groups: dict[RecordKind[Any], list[object]],
+        docs: dict[RecordKind[Any], list[bytes]],
+        operation: str = "put",
     ) -> list[PendingEntry]:
-        """Upsert prepared records (grouped by kind); returns their audit entries."""
-        assert self._network is not None
+        """Upsert grouped records; returns one audit entry per kind naming every person."""
+        network = self._network
+        assert network is not None
         version = schema_version()
-        pseud = self._pseudonyms(conn, (p.person for p in prepared if p.person is not None))
-        groups: dict[str, list[int]] = {}
-        for i, p in enumerate(prepared):
-            groups.setdefault(p.kind.name, []).append(i)
+        people = {m for kind, objs in groups.items() for o in objs if (m := kind.person(o))}
+        pseud = self._pseudonyms(conn, people) if people else {}
         entries = []
-        for _name, idx in groups.items():
-            kind = prepared[idx[0]].kind
-            table = self._table_for_write(conn, kind)
-            positions = [table.column_names.index(_column(f.name)) for f in kind.indexes]
-            width = len(table.column_names)
-            cols = "".join(f", {c}" for c in table.column_names)
-            marks = ", ?" * width
-            updates = "".join(f", {c} = excluded.{c}" for c in table.column_names)
-            net = self._network
-            rows: list[tuple[object, ...]] = []
-            if positions == list(range(width)):  # the table's columns are the kind's indexes
-                for i in idx:
-                    p = prepared[i]
-                    rows.append((net, p.key, p.person, version, docs[i], *p.index))
-            else:
-                for i in idx:
-                    p = prepared[i]
-                    values: list[object] = [None] * width
-                    for pos, v in zip(positions, p.index, strict=True):
-                        values[pos] = v
-                    rows.append((net, p.key, p.person, version, docs[i], *values))
-            conn.executemany(
-                f"INSERT INTO {table.name} (network, id, migrant_id, schema_version, doc{cols})"
-                f" VALUES (?, ?, ?, ?, ?{marks}) ON CONFLICT (network, id) DO UPDATE SET"
-                " migrant_id = excluded.migrant_id, schema_version = excluded.schema_version,"
-                f" doc = excluded.doc{updates}",
-                rows,
-            )
-            persons = [pseud[m] for i in idx if (m := prepared[i].person) is not None]
-            entries.append(self._entry("put", kind.name, persons, len(idx)))
+        for kind, objs in groups.items():
+            writer = self._writer(conn, kind)
+            rows = writer.rows(network, objs, docs[kind], pseud, version)
+            conn.executemany(writer.sql, rows)
+            persons = [str(r[3]) for r in rows if r[3] is not None]
+            entries.append(self._entry(operation, kind.name, persons, len(rows)))
         return entries
 
     def put(self, obj: object) -> None:
         self._check_open()
-        p = prepare(obj, self._network)
-        doc = encode(obj)
+        groups = self._checked_groups([obj])
+        docs = {kind: [encode(obj)] for kind in groups}
         with self._write("put") as conn:
-            self._append_audit(conn, self._write_prepared(conn, [p], [doc]))
+            self._append_audit(conn, self._write_groups(conn, groups, docs))
 
     def put_many(
         self,
@@ -662,10 +843,10 @@ class SQLiteStore:
         done = 0
         with bulk():
             for chunk in chunked(objs, chunk_size):
-                prepared = [prepare(o, self._network) for o in chunk]
-                docs = [encode(o) for o in chunk]
+                groups = self._checked_groups(chunk)
+                docs = {kind: encode_many(items) for kind, items in groups.items()}
                 with self._write("put_many") as conn:
-                    self._append_audit(conn, self._write_prepared(conn, prepared, docs))
+                    self._append_audit(conn, self._write_groups(conn, groups, docs))
                 done += len(chunk)
                 if progress is not None:
                     progress(done)
@@ -681,12 +862,12 @@ class SQLiteStore:
             row = None
             if table is not None:
                 row = conn.execute(
-                    f"DELETE FROM {table.name} WHERE network = ? AND id = ? RETURNING migrant_id",
+                    f"DELETE FROM {table.name} WHERE network = ? AND id = ? RETURNING person",
                     (self._network, id),
                 ).fetchone()
             if row is None:
                 raise NotFound(f"no {kind.name} record with this id in this network")
-            persons = [] if row[0] is None else list(self._pseudonyms(conn, [row[0]]).values())
+            persons = [] if row[0] is None else [row[0]]
             self._append_audit(conn, [self._entry("delete", kind.name, persons, 1)])
 
     # -- reads ----------------------------------------------------------------------------
@@ -695,32 +876,42 @@ class SQLiteStore:
             return "1", ()
         return f"{alias}.network = ?", (self._network,)
 
+    def _fetch(self, sql: str, params: Sequence[object]) -> list[Any]:
+        """Rows of a read; retried while the database is busy."""
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            if not _is_busy(exc):
+                raise
+        return self._retry(lambda: self._conn.execute(sql, params).fetchall())
+
     def get(self, cls: type[T], id: str) -> T:
-        self._check_open()
+        if self._closed or self._txn_failed:
+            self._check_open()
         kind = kind_for(cls)
-        with self._errors("get"):
-            table = self._retry(lambda: self._known_table(kind.name))
+        try:
+            table = self._tables.get(kind.name) or self._retry(lambda: self._known_table(kind.name))
             if table is None:
                 raise NotFound(f"no {kind.name} record with this id in this network")
-            where, params = self._where_network()
-            rows = self._retry(
-                lambda: self._conn.execute(
-                    f"SELECT r.doc, p.pseudonym FROM {table.name} r LEFT JOIN persons p"
-                    " ON p.network = r.network AND p.migrant_id = r.migrant_id"
-                    f" WHERE {where} AND r.id = ? LIMIT 2",
-                    (*params, id),
-                ).fetchall()
-            )
-            if not rows:
-                raise NotFound(f"no {kind.name} record with this id in this network")
-            if len(rows) > 1:
-                raise Conflict(f"the {kind.name} id exists in several networks; open one of them")
-            doc, pseudonym = rows[0]
-            if pseudonym is not None:
-                self._check_can_audit_reads()
-            obj = decode(doc, kind.cls)
-            if pseudonym is not None:
-                self._audit_read(self._entry("get", kind.name, [pseudonym], 1))
+            if self._network is not None:
+                rows = self._fetch(table.get_sql, (self._network, id))
+            else:
+                rows = self._fetch(table.get_any_sql, (id,))
+        except sqlite3.Error as exc:
+            raise _map_error(exc, "get") from None
+        if not rows:
+            raise NotFound(f"no {kind.name} record with this id in this network")
+        if len(rows) > 1:
+            raise Conflict(f"the {kind.name} id exists in several networks; open one of them")
+        doc, pseudonym = rows[0]
+        if pseudonym is not None and self._read_only:
+            self._check_can_audit_reads()
+        obj: T = from_json(doc, kind.cls)
+        if pseudonym is not None:
+            try:
+                self._audit_read("get", kind.name, (pseudonym,), 1)
+            except sqlite3.Error as exc:
+                raise _map_error(exc, "get") from None
         return obj
 
     def find(self, cls: type[T], **filters: object) -> list[T]:
@@ -765,17 +956,16 @@ class SQLiteStore:
                         args.append(hi)
                     clauses.append(f"{col} IS NOT NULL")
             sql = (
-                f"SELECT r.doc, p.pseudonym FROM {table.name} r LEFT JOIN persons p"
-                " ON p.network = r.network AND p.migrant_id = r.migrant_id"
+                f"SELECT r.doc, r.person FROM {table.name} r"
                 f" WHERE {' AND '.join(clauses)} ORDER BY r.id, r.network"
             )
-            rows = self._retry(lambda: self._conn.execute(sql, args).fetchall())
+            rows = self._fetch(sql, args)
             persons = [p for _d, p in rows if p is not None]
             if persons:
                 self._check_can_audit_reads()
             out = _decode_many([d for d, _p in rows], kind.cls)
             if persons:
-                self._audit_read(self._entry("find", kind.name, persons, len(rows)))
+                self._audit_read("find", kind.name, persons, len(rows))
         return out
 
     def _upgrade_for_read(self, kind: RecordKind[Any]) -> _Table:
@@ -820,6 +1010,7 @@ class SQLiteStore:
         else:
             self._after_commit = []
             self._tables.clear()
+            self._writers.clear()
         # On failure the entries stay in the buffer: written with the next write or at close.
         with contextlib.suppress(StorageError):
             self._flush_reads()
@@ -853,7 +1044,7 @@ class SQLiteStore:
                 ).fetchall()
                 records.extend((table.kind, i, d) for i, d in rows)
             persons = [p for _n, p in self._person_networks(migrant_id)]
-            self._audit_read(self._entry("export", "", persons, len(records)))
+            self._audit_read("export", "", persons, len(records))
             self._flush_reads()
         return build_export(self._network, migrant_id, records)
 
@@ -861,13 +1052,13 @@ class SQLiteStore:
         self._check_open()
         self._check_writable()
         parsed = parse_export(data)
-        prepared = [prepare(o, self._network) for o in parsed.records]
-        docs = [encode(o) for o in parsed.records]
+        groups = self._checked_groups(parsed.records)
+        docs = {kind: encode_many(items) for kind, items in groups.items()}
         with self._write("import") as conn:
-            entries = self._write_prepared(conn, prepared, docs)
+            entries = self._write_groups(conn, groups, docs)
             persons = [p for e in entries for p in e.persons]
-            self._append_audit(conn, [self._entry("import", "", persons, len(prepared))])
-        return len(prepared)
+            self._append_audit(conn, [self._entry("import", "", persons, len(parsed.records))])
+        return len(parsed.records)
 
     def erase_person(self, migrant_id: str) -> ErasureReport:
         self._check_open()

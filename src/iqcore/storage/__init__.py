@@ -8,10 +8,15 @@ Open a store with :func:`open_store` (also ``iqcore.open_store``)::
     ...     store.get(iqcore.Migrant, "m-1").id
     'm-1'
 
+A stored assessment is an :class:`AssessmentRecord` (kind ``assessment``; imported on first
+use from :mod:`iqcore.storage.records`, so that this package does not import the engine).
+
 ``memory://`` is the reference model. ``sqlite:///path`` (the embedded default, from
 ``iqcore_adapters``) and other backends arrive through the ``iqcore_register_stores`` hook.
 Every backend passes the conformance kit :mod:`iqcore.testing.storage`.
 """
+
+from typing import TYPE_CHECKING
 
 from iqcore.errors import StorageError
 from iqcore.storage.audit import verify_chain
@@ -25,6 +30,7 @@ from iqcore.storage.errors import (
 )
 from iqcore.storage.export import PersonExport, build_export, parse_export
 from iqcore.storage.kinds import (
+    CompositeIndex,
     IndexField,
     Range,
     RecordKind,
@@ -53,9 +59,11 @@ from iqcore.storage.registry import (
 )
 
 __all__ = [
+    "AssessmentRecord",
     "AuditEntry",
     "AuditVerification",
     "Capability",
+    "CompositeIndex",
     "Conflict",
     "ErasureReport",
     "IndexField",
@@ -87,3 +95,14 @@ __all__ = [
     "store_schemes",
     "verify_chain",
 ]
+
+if TYPE_CHECKING:
+    from iqcore.storage.records import AssessmentRecord
+
+
+def __getattr__(name: str) -> object:
+    if name == "AssessmentRecord":
+        from iqcore.storage.records import AssessmentRecord
+
+        return AssessmentRecord
+    raise AttributeError(f"module 'iqcore.storage' has no attribute {name!r}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import TypeVar
 
-__all__ = ["bulk", "decode", "encode", "schema_version"]
+__all__ = ["bulk", "decode", "encode", "encode_many", "schema_version"]
 
 T = TypeVar("T")
 
@@ -15,6 +16,13 @@ def encode(obj: object) -> bytes:
     from iqcore.serialization import to_json
 
     return to_json(obj)
+
+
+def encode_many(objs: Sequence[object]) -> list[bytes]:
+    """The stored JSON documents of *objs* (one per object), each as :func:`encode` writes it."""
+    from iqcore.serialization import to_json
+
+    return [to_json(o) for o in objs]
 
 
 def decode(data: bytes | str, cls: type[T]) -> T:

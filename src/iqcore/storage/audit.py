@@ -25,6 +25,8 @@ from iqcore.storage.protocol import AuditEntry, AuditVerification
 __all__ = [
     "GENESIS",
     "PendingEntry",
+    "at_ns",
+    "chain_rows",
     "check_role",
     "entry_hash",
     "new_pseudonym",
@@ -45,6 +47,12 @@ def new_pseudonym() -> str:
 def now() -> str:
     """The current UTC time, ISO 8601 with microseconds."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def at_ns(ns: int) -> str:
+    """The time *ns* (nanoseconds since the epoch, as :func:`time.time_ns` gives) in the format
+    of :func:`now`; lets a backend take the time of a read cheaply and format it later."""
+    return datetime.fromtimestamp(ns // 1000 / 1_000_000, UTC).isoformat(timespec="microseconds")
 
 
 def check_role(role: str) -> str:
@@ -104,6 +112,37 @@ def seal(pending: Iterable[PendingEntry], *, last_seq: int, last_hash: str) -> l
                 count=p.count,
                 prev=prev,
                 hash=h,
+            )
+        )
+        prev = h
+    return out
+
+
+def chain_rows(
+    pending: Iterable[PendingEntry], *, last_seq: int, last_hash: str
+) -> list[tuple[int, str, str | None, str, str, str, str, int, str, str]]:
+    """Like :func:`seal`, as rows ``(seq, at, network, role, operation, kind, persons as a JSON
+    array, count, prev, hash)`` for an SQL insert (no :class:`AuditEntry` objects made)."""
+    out = []
+    seq, prev = last_seq, last_hash
+    dumps, sha256 = orjson.dumps, hashlib.sha256
+    for p in pending:
+        seq += 1
+        persons = list(p.persons)
+        body = dumps([seq, p.at, p.network, p.role, p.operation, p.kind, persons, p.count, prev])
+        h = sha256(body).hexdigest()
+        out.append(
+            (
+                seq,
+                p.at,
+                p.network,
+                p.role,
+                p.operation,
+                p.kind,
+                dumps(persons).decode(),
+                p.count,
+                prev,
+                h,
             )
         )
         prev = h

@@ -7,15 +7,30 @@ fields people filter on, and, where the record names its own network, that netwo
 iqcore registers the kinds of its own model when this module is imported. A plugin or an
 application registers another kind with one call::
 
-    register_kind(RecordKind(name="assessment", cls=Assessment, key=lambda a: a.id,
-                             person=lambda a: a.migrant_id))
+    register_kind(RecordKind(name="note", cls=Note, key=lambda n: n.id,
+                             person=lambda n: n.migrant_id,
+                             indexes=(IndexField(name="topic", type="text", get=...),
+                                      IndexField(name="written_on", type="date", get=...)),
+                             composites=(CompositeIndex(fields=("topic", "written_on")),)))
+
+Which fields get a database index: each :class:`CompositeIndex` (over the network and its
+fields, in order, so it serves a filter on its first field, on the first two, …), and each
+``IndexField(indexed=True)`` that is not already the first field of a composite index. Every
+index costs time on each write (in transactions of a thousand records, each index over values
+that arrive in random order costs about as much as the raw insert itself), so a kind declares
+indexes only for the filters people use; :meth:`RecordKind.database_indexes` lists them.
+
+The stored assessment (:class:`iqcore.storage.records.AssessmentRecord`, kind ``assessment``)
+is registered on first use, so that importing the storage package does not import the engine.
 """
 
 from __future__ import annotations
 
 import enum
+import importlib
+import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
@@ -26,6 +41,7 @@ from iqcore.model.cases import CounsellingCase, RecognitionApplication
 from iqcore.model.people import IdentityRecord, Migrant
 
 __all__ = [
+    "CompositeIndex",
     "IndexField",
     "Range",
     "RecordKind",
@@ -78,6 +94,31 @@ class IndexField:
         return filter_value(self.get(obj))
 
 
+def _field_tuple(value: Sequence[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class CompositeIndex:
+    """A database index over several index fields of a kind, in this order.
+
+    It serves filters on a prefix of its fields: ``CompositeIndex(fields=("status",
+    "opened_on"))`` serves ``find(status=…)`` and ``find(status=…, opened_on=Range(…))``, but
+    not ``find(opened_on=Range(…))`` alone. Backends put the network in front of the fields.
+    """
+
+    fields: tuple[str, ...] = attrs.field(converter=_field_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= len(self.fields) <= 4 or len(set(self.fields)) != len(self.fields):
+            raise ConfigurationError("a composite index names 1-4 different index fields")
+
+    @property
+    def name(self) -> str:
+        """A stable name for the index (its fields joined by ``__``)."""
+        return "__".join(self.fields)
+
+
 @attrs.frozen(kw_only=True)
 class Range:
     """A half-open range ``[start, end)`` for a filter; either side may be open (None).
@@ -114,7 +155,8 @@ class RecordKind(Generic[T]):
 
     ``person`` returns the pseudonymous migrant id the record concerns, or None for records
     about nobody. ``network``, if given, returns the network the record itself names; a store
-    refuses to keep it under another network.
+    refuses to keep it under another network. ``composites`` are database indexes over several
+    of the :attr:`indexes` fields (see :meth:`database_indexes`).
     """
 
     name: str
@@ -123,6 +165,10 @@ class RecordKind(Generic[T]):
     person: Callable[[T], str | None] = attrs.field(eq=False)
     indexes: tuple[IndexField, ...] = ()
     network: Callable[[T], str] | None = attrs.field(default=None, eq=False)
+    composites: tuple[CompositeIndex, ...] = ()
+    _getters: tuple[Callable[[Any], object], ...] = attrs.field(
+        init=False, eq=False, repr=False, default=()
+    )
 
     def __attrs_post_init__(self) -> None:
         if not _KIND_NAME.match(self.name):
@@ -132,10 +178,28 @@ class RecordKind(Generic[T]):
         names = [f.name for f in self.indexes]
         if len(names) != len(set(names)):
             raise ConfigurationError("a record kind lists the same index field twice")
+        for c in self.composites:
+            if not isinstance(c, CompositeIndex) or not set(c.fields) <= set(names):
+                raise ConfigurationError(
+                    "a composite index must be a CompositeIndex over the kind's index fields"
+                )
+        if len({c.fields for c in self.composites}) != len(self.composites):
+            raise ConfigurationError("a record kind lists the same composite index twice")
+        getters = tuple(f.get for f in self.indexes)
+        object.__setattr__(self, "_getters", getters)
 
     def index_values(self, obj: T) -> tuple[Scalar, ...]:
         """The normalised index values of *obj*, in the order of :attr:`indexes`."""
-        return tuple([filter_value(f.get(obj)) for f in self.indexes])
+        fv = filter_value
+        return tuple([fv(get(obj)) for get in self._getters])
+
+    def database_indexes(self) -> tuple[tuple[str, ...], ...]:
+        """The field lists a backend indexes (each after the network): every composite index,
+        then every ``indexed`` field that no composite index starts with."""
+        out = [c.fields for c in self.composites]
+        leading = {c.fields[0] for c in self.composites}
+        out.extend((f.name,) for f in self.indexes if f.indexed and f.name not in leading)
+        return tuple(out)
 
     def field(self, name: str) -> IndexField:
         for f in self.indexes:
@@ -149,14 +213,32 @@ class RecordKind(Generic[T]):
         return ("migrant_id", *(f.name for f in self.indexes))
 
 
+def _enum_value(value: Any) -> Scalar:
+    return filter_value(value._value_)
+
+
+def _str_enum_value(value: Any) -> Scalar:
+    return value._value_  # type: ignore[no-any-return]
+
+
+#: Converters by exact type, for the types seen most (filled as enum classes are met).
+_CONVERT: dict[type, Callable[[Any], Scalar]] = {date: date.isoformat, bool: int}
+
+
 def filter_value(value: object) -> Scalar:
     """Normalise a record field or a filter value to what is stored: text, int or None."""
     t = type(value)
     if t is str or t is int or value is None:
         return value  # type: ignore[return-value]
-    if t is date:
-        return value.isoformat()  # type: ignore[attr-defined,no-any-return]
+    convert = _CONVERT.get(t)
+    if convert is not None:
+        return convert(value)
     if isinstance(value, enum.Enum):
+        plain = value._value_
+        if type(plain) is str or type(plain) is int:
+            _CONVERT[t] = _str_enum_value
+        else:
+            _CONVERT[t] = _enum_value
         value = value.value
     if isinstance(value, bool):
         return int(value)
@@ -258,6 +340,9 @@ def kind_for(cls: type[T]) -> RecordKind[T]:
     """The registered kind of *cls*, or a ConfigurationError naming the class."""
     kind = _BY_CLASS.get(cls)
     if kind is None:
+        _load_late_kinds()
+        kind = _BY_CLASS.get(cls)
+    if kind is None:
         raise ConfigurationError(f"{cls.__name__} is not a registered record kind")
     return kind
 
@@ -266,20 +351,36 @@ def kind_named(name: str) -> RecordKind[Any]:
     """The registered kind called *name*, or a ConfigurationError."""
     kind = _BY_NAME.get(name)
     if kind is None:
+        _load_late_kinds()
+        kind = _BY_NAME.get(name)
+    if kind is None:
         raise ConfigurationError("unknown record kind")
     return kind
 
 
 def record_kinds() -> tuple[RecordKind[Any], ...]:
     """Every registered kind, in registration order."""
+    _load_late_kinds()
     return tuple(_BY_NAME.values())
 
 
-def _date_of(attr: str) -> Callable[[Any], object]:
-    def get(obj: Any) -> object:
-        return getattr(obj, attr)
+#: Modules of iqcore that register record kinds when imported; loaded on the first lookup that
+#: misses (so that ``import iqcore.storage`` does not import the assessment engine).
+_LATE_KIND_MODULES: tuple[str, ...] = ("iqcore.storage.records",)
+_LATE_LOADED = False
 
-    return get
+
+def _load_late_kinds() -> None:
+    global _LATE_LOADED
+    if _LATE_LOADED:
+        return
+    _LATE_LOADED = True
+    for module in _LATE_KIND_MODULES:
+        importlib.import_module(module)
+
+
+def _date_of(attr: str) -> Callable[[Any], object]:
+    return operator.attrgetter(attr)
 
 
 def _index(
@@ -323,12 +424,19 @@ COUNSELLING_CASE: RecordKind[CounsellingCase] = RecordKind(
     person=lambda c: c.migrant_id,
     indexes=(
         _index("status", "text", indexed=False),
-        _index("occupation_id", "text"),
-        _index("opened_on", "date"),
+        _index("occupation_id", "text", indexed=False),
+        _index("opened_on", "date", indexed=False),
         _index("closed_on", "date", indexed=False),
         _index("closure_reason", "text", indexed=False),
     ),
     network=lambda c: c.network_id,
+    # The caseload by status (and period), and the cases of one occupation (and period). A date
+    # range alone scans the network's cases: an index of its own would cost about a third more
+    # time on every bulk save.
+    composites=(
+        CompositeIndex(fields=("status", "opened_on")),
+        CompositeIndex(fields=("occupation_id", "opened_on")),
+    ),
 )
 RECOGNITION_APPLICATION: RecordKind[RecognitionApplication] = RecordKind(
     name="recognition_application",
@@ -337,11 +445,15 @@ RECOGNITION_APPLICATION: RecordKind[RecognitionApplication] = RecordKind(
     person=lambda a: a.migrant_id,
     indexes=(
         _index("status", "text", indexed=False),
-        _index("occupation_id", "text"),
-        _index("received_on", "date"),
+        _index("occupation_id", "text", indexed=False),
+        _index("received_on", "date", indexed=False),
         _index("authority_id", "text", indexed=False),
         _index("outcome", "text", _decision_attr("outcome"), indexed=False),
         _index("decided_on", "date", _decision_attr("decided_on"), indexed=False),
+    ),
+    composites=(
+        CompositeIndex(fields=("status", "received_on")),
+        CompositeIndex(fields=("occupation_id", "received_on")),
     ),
 )
 
