@@ -517,6 +517,7 @@ class _Item:
         "entry",
         "hours",
         "key",
+        "lo",
         "mask",
         "mod_masks",
         "mods",
@@ -547,6 +548,9 @@ class _Item:
         self.req = entry.req
         self.teach = teach
         self.key = (entry.idx, mods)
+        # The earliest day the item can start in any plan (its language prerequisite met);
+        # set by the search that uses it (see _ready_days).
+        self.lo = 0
 
 
 _Key = frozenset[tuple[int, tuple[int, ...]]]
@@ -562,6 +566,58 @@ def _next_free(item: _Item, t: int) -> int:
     starts = item.starts
     i = bisect_left(starts, t)
     return starts[i] + item.days if i < len(starts) else _INF
+
+
+def _next_free_lo(item: _Item, t: int) -> int:
+    """:func:`_next_free`, but never starting before the item's own earliest day ``lo``."""
+    starts = item.starts
+    lo = item.lo
+    i = bisect_left(starts, t if t > lo else lo)
+    return starts[i] + item.days if i < len(starts) else _INF
+
+
+_ALL_REQS: tuple[tuple[int, int], ...] = tuple(
+    (scope, lv) for scope in (0, 1) for lv in range(len(_LEVELS))
+)
+
+
+def _ready_days(
+    languages: Sequence[_Item], init: _Levels, start: int
+) -> dict[tuple[int, int], int]:
+    """For each language prerequisite, a lower bound of the first day a step needing it can
+    start in any plan (``_INF``: never), whatever else the plan holds.
+
+    A step's prerequisite is met by the language courses before it; of these, the one after
+    which it is first met teaches, on its own, a level that meets it (a course raises one
+    scope to one level). That course starts once its own prerequisite is met, so
+    ``ready(r) = min(next_free(x, ready(x.req)))`` over the courses *x* whose level meets
+    *r*, and ``start`` where the applicant's own level meets *r*. Solved as a fixpoint (a
+    shortest-path problem: a course ends after it starts), with any number of courses in a
+    row and no course used twice ignored, so the bound holds for every plan.
+    """
+    ready = {r: start if _meets(init, r) else _INF for r in _ALL_REQS}
+    by_type: dict[tuple[tuple[int, int] | None, tuple[int, int] | None], list[_Item]] = {}
+    for x in languages:
+        by_type.setdefault((x.req, x.teach), []).append(x)
+    types = [
+        (req, [r for r in _ALL_REQS if _meets(_raise((-1, -1), teach), r)], group)
+        for (req, teach), group in by_type.items()
+    ]
+    done: dict[int, int] = {}  # per type: the day it was last relaxed from
+    changed = True
+    while changed:
+        changed = False
+        for k, (req, rs, group) in enumerate(types):
+            base = start if req is None else ready[req]
+            if base >= _INF or done.get(k) == base:
+                continue
+            done[k] = base
+            t = min(_next_free(x, base) for x in group)
+            for r in rs:
+                if t < ready[r]:
+                    ready[r] = t
+                    changed = True
+    return ready
 
 
 def _schedule(items: Sequence[_Item], start: int, init: _Levels) -> tuple[int, list[int]]:
@@ -615,12 +671,14 @@ def _schedule(items: Sequence[_Item], start: int, init: _Levels) -> tuple[int, l
 def _extend_dp(dp: list[int], items: Sequence[_Item], new: _Item) -> list[int]:
     """The relaxed schedule table (language order ignored) of *items* plus *new*.
 
-    ``dp`` is the table of *items*; only the subsets containing *new* are computed. The
-    relaxed value is a lower bound of the strict one, and never decreases as items are added.
+    ``dp`` is the table of *items*; only the subsets containing *new* are computed. Language
+    order is replaced by each item's earliest possible start (``lo``, from
+    :func:`_ready_days`). The relaxed value is a lower bound of the strict one, and never
+    decreases as items are added.
     """
     size = len(dp)
     out = dp + [_INF] * size
-    every = (*items, new)
+    info = [(x.starts, x.days, x.lo) for x in (*items, new)]
     for mask in range(size):
         full = mask | size
         best = _INF
@@ -629,10 +687,12 @@ def _extend_dp(dp: list[int], items: Sequence[_Item], new: _Item) -> list[int]:
             xbit = rest & -rest
             rest ^= xbit
             prev = out[full ^ xbit]
-            if prev < _INF:
-                t = _next_free(every[xbit.bit_length() - 1], prev)
-                if t < best:
-                    best = t
+            # A step ends after it starts, so a predecessor done at or after `best` loses.
+            if prev < best:
+                starts, days, lo = info[xbit.bit_length() - 1]
+                i = bisect_left(starts, prev if prev > lo else lo)
+                if i < len(starts) and starts[i] + days < best:
+                    best = starts[i] + days
         out[full] = best
     return out
 
@@ -823,6 +883,7 @@ class _Problem:
         start: int,
         init: _Levels,
         objective: Objective,
+        ready: dict[tuple[int, int], int] | None = None,
     ) -> None:
         self.areas = tuple(areas)
         bit = {a: 1 << i for i, a in enumerate(self.areas)}
@@ -841,7 +902,16 @@ class _Problem:
         mind = [_INF] * n  # fewest days of a module covering it
         dshare = [float(_INF)] * n  # fewest days per target difference of such a module
         first = _INF  # the earliest day any step can start
+        if ready is None:
+            ready = _ready_days(languages, init, start)
+            for x in languages:
+                x.lo = start if x.req is None else ready[x.req]
+        self.ready = ready
+        self.lo: dict[int, int] = {}  # per candidate: the earliest day it can start
         for e in closing:
+            lo = start if e.req is None else ready[e.req]
+            if lo >= _INF:
+                continue  # its language prerequisite cannot be met in any plan
             mods: list[tuple[int, int, int, int]] = []
             for j, m in enumerate(e.modules):
                 mask = 0
@@ -853,9 +923,11 @@ class _Problem:
                 continue
             ci = len(self.cands)
             self.cands.append((e, mods))
+            self.lo[ci] = lo
             i0 = bisect_left(e.starts, start)
+            first = min(first, e.starts[i0] if i0 < len(e.starts) else _INF)
+            i0 = bisect_left(e.starts, lo)
             s0 = e.starts[i0] if i0 < len(e.starts) else _INF
-            first = min(first, s0)
             union = 0
             for _j, mask, hours, days in mods:
                 union |= mask
@@ -896,15 +968,15 @@ class _Problem:
                 masks = tuple(c[1] for c in combo)
                 if r > 1 and any(not masks[k] & ~_union(masks, k) for k in range(r)):
                     continue
-                out.append(
-                    _Item(
-                        e,
-                        tuple(c[0] for c in combo),
-                        masks,
-                        sum(c[2] for c in combo),
-                        sum(c[3] for c in combo),
-                    )
+                item = _Item(
+                    e,
+                    tuple(c[0] for c in combo),
+                    masks,
+                    sum(c[2] for c in combo),
+                    sum(c[3] for c in combo),
                 )
+                item.lo = self.lo[ci]
+                out.append(item)
         self._subsets[ci] = out
         return out
 
@@ -1007,7 +1079,7 @@ class _Problem:
                     elif any(not masks[k] & open_ & ~_union(masks, k) for k in range(len(masks))):
                         continue
                     chains: _Chains | None = None
-                    end = max(node.dp[-1], _next_free(sub, self.start))
+                    end = max(node.dp[-1], _next_free_lo(sub, self.start))
                     hours = node.hours + sub.hours
                     steps = len(node.items) + 1
                     if sub.req is not None and not _meets(node.levels, sub.req):
@@ -1062,10 +1134,10 @@ class _Problem:
             return
         open_ = self.target & ~(node.covered | sub.mask)
         if self.objective is Objective.EARLIEST:
-            end = max(node.dp[-1], nxt[0], _next_free(sub, self.start))
+            end = max(node.dp[-1], nxt[0], _next_free_lo(sub, self.start))
             hours = node.hours + sub.hours + chains.min_hours
         else:
-            end = max(node.dp[-1], chains.min_end, _next_free(sub, self.start))
+            end = max(node.dp[-1], chains.min_end, _next_free_lo(sub, self.start))
             hours = node.hours + sub.hours + nxt[0]
         steps = len(node.items) + 1 + chains.min_len
         if open_:
@@ -1276,6 +1348,7 @@ def plan(
                 ctx.start,
                 ctx.init,
                 goal,
+                ctx.ready_days,
             )
             found.extend((c, items, subset) for c, items in problem.search(limit))
         if found:
@@ -1321,6 +1394,10 @@ class _Context:
             for e in catalogue._kept_languages(network_id, occupation, limit)
             if e.starts and e.starts[-1] >= start
         ]
+        # When a step needing each language level can start at the earliest (any plan).
+        self.ready_days = _ready_days(self.languages, init, start)
+        for x in self.languages:
+            x.lo = start if x.req is None else self.ready_days[x.req]
         self._ready: dict[tuple[int, int], int] = {}
 
     def ready(self, req: tuple[int, int]) -> int:
