@@ -473,3 +473,13 @@ def test_errors_are_typed_iqcore_errors(store: PostgresStore) -> None:
     with pytest.raises(IqcoreError):
         store.put(Migrant(id="m-1"))
     store.close()  # idempotent
+
+
+@postgres
+def test_closing_inside_a_transaction_rolls_it_back(db: _Db, store: PostgresStore) -> None:
+    other = db.open()
+    with pytest.raises(TransactionError), other.transaction():  # noqa: PT012
+        other.put(Migrant(id="m-1"))
+        other.close()
+    assert store.find(Migrant) == []
+    assert store.verify_audit().ok

@@ -685,13 +685,18 @@ class PostgresStore:
         key = (conninfo, pool_min, pool_max, timeout)
         with _POOLS_LOCK:
             shared = _POOLS.get(key)
-            if shared is None:
-                # One direct connection first: a wrong password or an unreachable server is
-                # reported at once and precisely, not as a pool timeout.
-                try:
-                    psycopg.connect(conninfo, connect_timeout=max(1, int(timeout))).close()
-                except psycopg.Error as exc:
-                    raise _map_error(exc, "connect") from None
+            if shared is not None:
+                shared.users += 1
+                return shared.pool
+        # A new pool: one direct connection first, so that a refused login or an unreachable
+        # server is reported at once and precisely, not as a pool timeout.
+        try:
+            psycopg.connect(conninfo, connect_timeout=max(1, int(timeout))).close()
+        except psycopg.Error as exc:
+            raise _map_error(exc, "connect") from None
+        with _POOLS_LOCK:
+            shared = _POOLS.get(key)
+            if shared is None:  # (another thread may have made it meanwhile)
                 pool: ConnectionPool[Conn] = ConnectionPool(
                     conninfo,
                     min_size=pool_min,
@@ -856,15 +861,17 @@ class PostgresStore:
             conn = self._txn
             audit: list[PendingEntry] = []
             try:
-                if write and self._txn_head is None:
-                    self._txn_head = self._lock_head(conn)
-                result = fn(conn, audit)
-                writes = [e for e in audit if e.operation not in _READ_OPERATIONS]
-                self._txn_reads.extend(e for e in audit if e.operation in _READ_OPERATIONS)
-                if writes:
-                    if self._txn_head is None:
-                        self._txn_head = self._lock_head(conn)
-                    self._append_audit(conn, self._txn_head, writes)
+                with conn.pipeline() if pipeline else contextlib.nullcontext():
+                    head = None
+                    if write and self._txn_head is None:
+                        head = self._lock_head_start(conn)
+                    result = fn(conn, audit)
+                    writes = [e for e in audit if e.operation not in _READ_OPERATIONS]
+                    self._txn_reads.extend(e for e in audit if e.operation in _READ_OPERATIONS)
+                    if writes:
+                        if self._txn_head is None:
+                            self._txn_head = self._head_of(head) if head else self._lock_head(conn)
+                        self._append_audit(conn, self._txn_head, writes)
             except psycopg.Error as exc:
                 self._txn_failed = True
                 raise _map_error(exc, what) from None
@@ -938,29 +945,14 @@ class PostgresStore:
             " RETURNING p.migrant_id, p.pseudonym"
         )
 
-    def _write_prepared(
-        self, conn: Conn, prepared: Sequence[Prepared], docs: Sequence[bytes]
-    ) -> list[PendingEntry]:
-        """Upsert prepared records and their persons' pseudonyms; returns the audit entries
+    def _write_batch(self, conn: Conn, batch: _Batch) -> list[PendingEntry]:
+        """Upsert a batch of records and their persons' pseudonyms; returns the audit entries
         (one per kind, in order). Small batches take one statement; large ones COPY."""
         assert self._network is not None
-        if not prepared:
+        if not batch.rows:
             return []
-        version = schema_version()
-        people = sorted({p.person for p in prepared if p.person is not None})
-        fresh = [new_pseudonym() for _ in people]
-        # the last of several records with the same key wins, as in a sequence of puts
-        latest: dict[tuple[str, str], int] = {}
-        for i, p in enumerate(prepared):
-            latest[(p.kind.name, p.key)] = i
-        rows = []
-        for i in sorted(latest.values()):
-            p = prepared[i]
-            idx = {f.name: v for f, v in zip(p.kind.indexes, p.index, strict=True) if v is not None}
-            rows.append(
-                (p.kind.name, p.key, p.person, version, orjson.dumps(idx).decode(), docs[i])
-            )
         s = self._s
+        rows, people, fresh = batch.rows, batch.people, batch.fresh
         upsert = (
             " ON CONFLICT (network, kind, id) DO UPDATE SET migrant_id = excluded.migrant_id,"
             " schema_version = excluded.schema_version, idx = excluded.idx, doc = excluded.doc"
@@ -1002,26 +994,17 @@ class PostgresStore:
                     (self._network, people, fresh, self._network, *map(list, columns)),
                 )
             )
-        groups: dict[str, list[int]] = {}
-        for i, p in enumerate(prepared):
-            groups.setdefault(p.kind.name, []).append(i)
         return [
-            self._entry(
-                "put",
-                name,
-                [pseud[m] for i in idx if (m := prepared[i].person) is not None],
-                len(idx),
-            )
-            for name, idx in groups.items()
+            self._entry("put", name, [pseud[m] for m in persons], count)
+            for name, (persons, count) in batch.groups.items()
         ]
 
     def put(self, obj: object) -> None:
         self._check_open()
-        p = prepare(obj, self._network)
-        doc = encode(obj)
+        batch = _Batch([prepare(obj, self._network)], [encode(obj)])
 
         def work(conn: Conn, audit: list[PendingEntry]) -> None:
-            audit.extend(self._write_prepared(conn, [p], [doc]))
+            audit.extend(self._write_batch(conn, batch))
 
         self._execute("put", work, write=True)
 
@@ -1063,8 +1046,7 @@ class PostgresStore:
 
     def _prepare_chunk(self, objs: list[object]) -> _Chunk:
         prepared = [prepare(o, self._network) for o in objs]
-        docs = [encode(o) for o in objs]
-        return _Chunk(self, prepared, docs)
+        return _Chunk(self, _Batch(prepared, [encode(o) for o in objs]))
 
     def delete(self, cls: type[object], id: str) -> None:
         self._check_open()
@@ -1161,9 +1143,12 @@ class PostgresStore:
             raise _map_error(exc, "begin") from None
         try:
             try:
-                conn.execute("BEGIN")
-                self._set_context(conn)
+                with conn.pipeline():  # one round trip for both
+                    conn.execute("BEGIN")
+                    self._set_context(conn)
             except psycopg.Error as exc:
+                if _connection_lost(exc):
+                    self._pool.check()
                 raise _map_error(exc, "begin") from None
             self._txn, self._txn_failed, self._txn_head, self._txn_reads = conn, False, None, []
             try:
@@ -1245,10 +1230,10 @@ class PostgresStore:
         self._check_open()
         parsed = parse_export(data)
         prepared = [prepare(o, self._network) for o in parsed.records]
-        docs = [encode(o) for o in parsed.records]
+        batch = _Batch(prepared, [encode(o) for o in parsed.records])
 
         def work(conn: Conn, audit: list[PendingEntry]) -> None:
-            entries = self._write_prepared(conn, prepared, docs)
+            entries = self._write_batch(conn, batch)
             persons = [p for e in entries for p in e.persons]
             audit.append(self._entry("import", "", persons, len(prepared)))
 
@@ -1374,9 +1359,17 @@ class PostgresStore:
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
+        """Release the store (its pool closes with the last store of its URL). An open
+        transaction is rolled back; leaving its block then raises TransactionError."""
         if self._closed:
             return
         self._closed = True
+        if self._txn is not None:
+            import psycopg
+
+            with contextlib.suppress(psycopg.Error):
+                self._txn.execute("ROLLBACK")
+            self._txn_failed = True
         self._release_pool()
 
     def __enter__(self) -> PostgresStore:
@@ -1394,17 +1387,43 @@ class PostgresStore:
 _READ_OPERATIONS = frozenset({"get", "find", "export"})
 
 
-class _Chunk:
-    """A checked and encoded chunk of ``put_many``, ready to be written."""
+class _Batch:
+    """Records checked and encoded for the database: their rows (the last of several records
+    with one key wins, as in a sequence of puts), the persons with fresh pseudonyms for those
+    who have none yet, and per kind the persons and count that its audit entry names."""
 
-    def __init__(self, store: PostgresStore, prepared: list[Prepared], docs: list[bytes]) -> None:
-        self.store = store
-        self.prepared = prepared
-        self.docs = docs
+    def __init__(self, prepared: Sequence[Prepared], docs: Sequence[bytes]) -> None:
+        version = schema_version()
         self.size = len(prepared)
+        self.people = sorted({p.person for p in prepared if p.person is not None})
+        self.fresh = [new_pseudonym() for _ in self.people]
+        latest: dict[tuple[str, str], int] = {}
+        for i, p in enumerate(prepared):
+            latest[(p.kind.name, p.key)] = i
+        dumps = orjson.dumps
+        self.rows: list[tuple[str, str, str | None, int, str, bytes]] = []
+        for i in sorted(latest.values()):
+            p = prepared[i]
+            idx = {f.name: v for f, v in zip(p.kind.indexes, p.index, strict=True) if v is not None}
+            self.rows.append((p.kind.name, p.key, p.person, version, dumps(idx).decode(), docs[i]))
+        self.groups: dict[str, tuple[list[str], int]] = {}
+        for p in prepared:
+            persons, count = self.groups.get(p.kind.name, ([], 0))
+            if p.person is not None:
+                persons.append(p.person)
+            self.groups[p.kind.name] = (persons, count + 1)
+
+
+class _Chunk:
+    """A batch of ``put_many``, ready to be written by its store."""
+
+    def __init__(self, store: PostgresStore, batch: _Batch) -> None:
+        self.store = store
+        self.batch = batch
+        self.size = batch.size
 
     def write(self, conn: Conn, audit: list[PendingEntry]) -> None:
-        audit.extend(self.store._write_prepared(conn, self.prepared, self.docs))
+        audit.extend(self.store._write_batch(conn, self.batch))
 
 
 def _filter_sql(name: str, op: str, arg: Any, args: list[object]) -> str:
