@@ -59,29 +59,36 @@ def find_bindir() -> Path | None:
 
 
 def _ensure_os_user() -> pwd.struct_passwd:
+    """The unprivileged user, created with ``useradd`` if missing (two test workers may race
+    here: the loser sees the user exist, or finds /etc/passwd locked and tries again)."""
+    error = ""
+    for _attempt in range(10):
+        try:
+            return pwd.getpwnam(OS_USER)
+        except KeyError:
+            pass
+        result = subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                OS_USER,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        error = result.stderr.strip()
+        if result.returncode != 0:
+            time.sleep(0.2)
     try:
         return pwd.getpwnam(OS_USER)
     except KeyError:
-        pass
-    result = subprocess.run(
-        [
-            "useradd",
-            "--system",
-            "--no-create-home",
-            "--home-dir",
-            "/nonexistent",
-            "--shell",
-            "/usr/sbin/nologin",
-            OS_USER,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    # 9: the user was created meanwhile (another test worker); anything else is an error.
-    if result.returncode not in (0, 9):
-        raise RuntimeError(f"useradd {OS_USER} failed: {result.stderr.strip()}")
-    return pwd.getpwnam(OS_USER)
+        raise RuntimeError(f"useradd {OS_USER} failed: {error}") from None
 
 
 def _free_port() -> int:
@@ -212,6 +219,15 @@ class PgServer:
         return self.dsn(name)
 
 
+def _parent_dir() -> str:
+    """The temporary directory, if the unprivileged user can reach it, else ``/tmp``."""
+    parent = Path(tempfile.gettempdir()).resolve()
+    if os.geteuid() != 0:
+        return str(parent)
+    reachable = all(p.stat().st_mode & 0o001 for p in (parent, *parent.parents))
+    return str(parent) if reachable else "/tmp"
+
+
 def start_server(bindir: Path | None = None) -> PgServer:
     """Create and start a throwaway cluster (see the module documentation)."""
     bindir = bindir or find_bindir()
@@ -221,7 +237,7 @@ def start_server(bindir: Path | None = None) -> PgServer:
             "/usr/lib/postgresql/*/bin; install the Debian package 'postgresql' (or set "
             "IQCORE_PG_BINDIR)"
         )
-    base = Path(tempfile.mkdtemp(prefix="iqcore-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="iqcore-pg-", dir=_parent_dir()))
     server = PgServer(bindir, base, _free_port(), secrets.token_urlsafe(18))
     try:
         server.init()
