@@ -514,6 +514,7 @@ class _Item:
 
     __slots__ = (
         "days",
+        "end0",
         "entry",
         "hours",
         "key",
@@ -521,6 +522,7 @@ class _Item:
         "mask",
         "mod_masks",
         "mods",
+        "priv",
         "req",
         "starts",
         "teach",
@@ -542,15 +544,18 @@ class _Item:
         for p in mod_masks:
             mask |= p
         self.mask = mask
+        # What each module covers that no other module of the item covers.
+        self.priv = tuple(p & ~_union(mod_masks, k) for k, p in enumerate(mod_masks))
         self.hours = hours
         self.days = days
         self.starts = entry.starts
         self.req = entry.req
         self.teach = teach
         self.key = (entry.idx, mods)
-        # The earliest day the item can start in any plan (its language prerequisite met);
-        # set by the search that uses it (see _ready_days).
+        # The earliest day the item can start in any plan (its language prerequisite met),
+        # and the day after it ends at the earliest; set by the search that uses it.
         self.lo = 0
+        self.end0 = _INF
 
 
 _Key = frozenset[tuple[int, tuple[int, ...]]]
@@ -764,16 +769,16 @@ class _Chains:
     """The chains for one (levels, prerequisite), produced lazily in the objective's order.
 
     By hours (``by_end`` False), or by a lower bound of when the chain can be done (the
-    later of its courses' earliest ends; ``by_end`` True). Single courses and pairs of
-    courses (the k-smallest walk over each pair of types, each sorted by its own key) are
-    merged through a heap, so only the chains a search reaches are ever formed. ``min_end``
-    and ``min_hours`` bound every chain, ``min_len`` is the shortest chain.
+    later of its courses' earliest ends, where the second course of a pair starts no earlier
+    than the earliest end of any course of the first type; ``by_end`` True). Single courses
+    and pairs of courses (the k-smallest walk over each pair of types, each sorted by its own
+    key) are merged through a heap, so only the chains a search reaches are ever formed.
+    ``min_end`` and ``min_hours`` bound every chain, ``min_len`` is the shortest chain.
     """
 
     __slots__ = (
         "_by_end",
         "_heap",
-        "_key",
         "_out",
         "_pairs",
         "_singles",
@@ -789,40 +794,44 @@ class _Chains:
         start: int,
         by_end: bool,
     ) -> None:
-        ends = {id(x): _next_free(x, start) for x in singles}
-        for a, b in pairs:
-            for x in (*a, *b):
-                ends[id(x)] = _next_free(x, start)
-
-        def key(x: _Item) -> int:
-            return ends[id(x)] if by_end else x.hours
+        def keyed(items: list[_Item], t: int) -> list[tuple[int, int, _Item]]:
+            # (key, position, course), sorted by key; the position keeps the sort stable.
+            out = [(_next_free_lo(x, t) if by_end else x.hours, k, x) for k, x in enumerate(items)]
+            out.sort(key=lambda r: (r[0], r[1]))
+            return out
 
         self._out: list[tuple[int, tuple[_Item, ...]]] = []
-        self._singles = sorted(singles, key=key)
-        self._pairs = [(sorted(a, key=key), sorted(b, key=key)) for a, b in pairs]
+        self._singles = keyed(singles, start)
+        self._pairs: list[tuple[list[tuple[int, int, _Item]], list[tuple[int, int, _Item]]]] = []
+        ends: list[int] = []
+        hours: list[int] = [x.hours for x in singles]
+        for a, b in pairs:
+            first = keyed(a, start)
+            after = min(_next_free_lo(x, start) for x in a)
+            second = keyed(b, after if after < _INF else start)
+            self._pairs.append((first, second))
+            if by_end:
+                ends.append(max(first[0][0], second[0][0]))
+            else:
+                ends.append(
+                    max(after, min(_next_free_lo(x, after) for x in b) if after < _INF else _INF)
+                )
+            hours.append(min(x.hours for x in a) + min(x.hours for x in b))
         self._by_end = by_end
-        self._key = key
         heap: list[tuple[int, int, int, int]] = [
-            (key(x), -1, i, 0) for i, x in enumerate(self._singles)
+            (k, -1, i, 0) for i, (k, _, _) in enumerate(self._singles)
         ]
-        for p, (a, b) in enumerate(self._pairs):
-            heap.append((self._combine(a[0], b[0]), p, 0, 0))
+        for p, (fa, sb) in enumerate(self._pairs):
+            heap.append((self._combine(fa[0][0], sb[0][0]), p, 0, 0))
         heapq.heapify(heap)
         self._heap = heap
-        chain_ends = [ends[id(x)] for x in singles]
-        chain_ends += [
-            max(min(ends[id(x)] for x in a), min(ends[id(x)] for x in b)) for a, b in pairs
-        ]
-        self.min_end = min(chain_ends, default=_INF)
-        chain_hours = [x.hours for x in singles]
-        chain_hours += [min(x.hours for x in a) + min(x.hours for x in b) for a, b in pairs]
-        self.min_hours = min(chain_hours, default=_INF)
+        single_ends = [_next_free_lo(x, start) for x in singles]
+        self.min_end = min(single_ends + ends, default=_INF)
+        self.min_hours = min(hours, default=_INF)
         self.min_len = 1 if singles else 2
 
-    def _combine(self, a: _Item, b: _Item) -> int:
-        if self._by_end:
-            return max(self._key(a), self._key(b))
-        return a.hours + b.hours
+    def _combine(self, a: int, b: int) -> int:
+        return max(a, b) if self._by_end else a + b
 
     def get(self, i: int) -> tuple[int, tuple[_Item, ...]] | None:
         """The *i*-th chain in order, with its key (None past the last one)."""
@@ -831,14 +840,14 @@ class _Chains:
         while len(out) <= i and heap:
             k, src, a, b = heapq.heappop(heap)
             if src < 0:
-                out.append((k, (self._singles[a],)))
+                out.append((k, (self._singles[a][2],)))
                 continue
             first, second = self._pairs[src]
-            out.append((k, (first[a], second[b])))
+            out.append((k, (first[a][2], second[b][2])))
             if b + 1 < len(second):
-                heapq.heappush(heap, (self._combine(first[a], second[b + 1]), src, a, b + 1))
+                heapq.heappush(heap, (self._combine(first[a][0], second[b + 1][0]), src, a, b + 1))
             if b == 0 and a + 1 < len(first):
-                heapq.heappush(heap, (self._combine(first[a + 1], second[0]), src, a + 1, 0))
+                heapq.heappush(heap, (self._combine(first[a + 1][0], second[0][0]), src, a + 1, 0))
         return out[i] if i < len(out) else None
 
 
@@ -952,6 +961,7 @@ class _Problem:
                 first = min(first, x.starts[i0])
         self.first = first
         self._dlb: dict[int, int] = {}
+        self._eb: dict[int, tuple[int, int]] = {}
         self._subsets: dict[int, list[_Item]] = {}
         self._chains: dict[tuple[_Levels, tuple[int, int]], _Chains] = {}
         self._hlb: dict[int, int] = {}
@@ -976,6 +986,7 @@ class _Problem:
                     sum(c[3] for c in combo),
                 )
                 item.lo = self.lo[ci]
+                item.end0 = _next_free_lo(item, self.start)
                 out.append(item)
         self._subsets[ci] = out
         return out
@@ -1018,8 +1029,11 @@ class _Problem:
         *open_*, when its steps so far last *days*: some step covering each open difference
         must end, and steps follow one another without overlap.
         """
-        most = max((self.ee[b] for b in _bits(open_)), default=0)
-        return max(most, self.first + days + self.days_bound(open_))
+        got = self._eb.get(open_)
+        if got is None:
+            most = max((self.ee[b] for b in _bits(open_)), default=0)
+            got = self._eb[open_] = (most, self.first + self.days_bound(open_))
+        return max(got[0], got[1] + days)
 
     def cost(self, end: int, hours: int, steps: int) -> _Cost:
         if self.objective is Objective.EARLIEST:
@@ -1072,14 +1086,10 @@ class _Problem:
                 for sub in self.subsets(ci):
                     if not sub.mask & dbit:
                         continue
-                    masks = sub.mod_masks
-                    if len(masks) == 1:
-                        if not masks[0] & open_:
-                            continue
-                    elif any(not masks[k] & open_ & ~_union(masks, k) for k in range(len(masks))):
+                    if not all(p & open_ for p in sub.priv):
                         continue
                     chains: _Chains | None = None
-                    end = max(node.dp[-1], _next_free_lo(sub, self.start))
+                    end = max(node.dp[-1], sub.end0)
                     hours = node.hours + sub.hours
                     steps = len(node.items) + 1
                     if sub.req is not None and not _meets(node.levels, sub.req):
@@ -1134,10 +1144,10 @@ class _Problem:
             return
         open_ = self.target & ~(node.covered | sub.mask)
         if self.objective is Objective.EARLIEST:
-            end = max(node.dp[-1], nxt[0], _next_free_lo(sub, self.start))
+            end = max(node.dp[-1], nxt[0], sub.end0)
             hours = node.hours + sub.hours + chains.min_hours
         else:
-            end = max(node.dp[-1], chains.min_end, _next_free_lo(sub, self.start))
+            end = max(node.dp[-1], chains.min_end, sub.end0)
             hours = node.hours + sub.hours + nxt[0]
         steps = len(node.items) + 1 + chains.min_len
         if open_:
