@@ -47,8 +47,13 @@ answer says what cannot be closed even when no plan exists.
 Search: differences are bits; the search branches on the open difference with the fewest
 candidate schemes (every plan has a step covering it), so a set of steps is built once per
 branch and duplicates are skipped; lower bounds are the best schedule of the steps chosen so
-far (ignoring language order), the earliest end of any step covering each open difference, and
-the hours each open difference must still cost (a set-cover bound). Catalogues index schemes
+far (language order relaxed to each step's earliest possible start, below), the earliest end of
+any step covering each open difference, and the hours each open difference must still cost (a
+set-cover bound). A step whose language prerequisite the applicant does not meet cannot start
+before the earliest day any sequence of the catalogue's language courses can bring that level
+(a fixpoint over course types, computed once per call); this readiness bound tightens the
+schedule, the per-difference and the language-chain bounds, and keeps them admissible for every
+plan, so plans stay exactly optimal. Catalogues index schemes
 by competence area and place once (:class:`Catalogue`); a plan then touches only the schemes
 that cover the applicant's differences in the applicant's network or online.
 """
@@ -962,6 +967,7 @@ class _Problem:
         self.first = first
         self._dlb: dict[int, int] = {}
         self._eb: dict[int, tuple[int, int]] = {}
+        self._bit_subs: dict[int, list[tuple[int, _Item]]] = {}
         self._subsets: dict[int, list[_Item]] = {}
         self._chains: dict[tuple[_Levels, tuple[int, int]], _Chains] = {}
         self._hlb: dict[int, int] = {}
@@ -1080,33 +1086,40 @@ class _Problem:
             dbit = 1 << bstar
             # The children, each with a cheap lower bound; they are made lazily in its order.
             kids: list[tuple[_Cost, int, _Item, _Chains | None]] = []
-            for ci in by_bit[bstar]:
-                if self.cands[ci][0].idx in node.used:
+            subs = self._bit_subs.get(bstar)
+            if subs is None:
+                subs = self._bit_subs[bstar] = [
+                    (self.cands[ci][0].idx, sub)
+                    for ci in by_bit[bstar]
+                    for sub in self.subsets(ci)
+                    if sub.mask & dbit
+                ]
+            used = node.used
+            levels = node.levels
+            dp_end = node.dp[-1]
+            n_items = len(node.items)
+            for eidx, sub in subs:
+                if eidx in used or not all(p & open_ for p in sub.priv):
                     continue
-                for sub in self.subsets(ci):
-                    if not sub.mask & dbit:
+                chains: _Chains | None = None
+                end = dp_end if dp_end > sub.end0 else sub.end0
+                hours = node.hours + sub.hours
+                steps = n_items + 1
+                if sub.req is not None and not _meets(levels, sub.req):
+                    chains = self.chains(levels, sub.req)
+                    if chains.get(0) is None:
                         continue
-                    if not all(p & open_ for p in sub.priv):
-                        continue
-                    chains: _Chains | None = None
-                    end = max(node.dp[-1], sub.end0)
-                    hours = node.hours + sub.hours
-                    steps = len(node.items) + 1
-                    if sub.req is not None and not _meets(node.levels, sub.req):
-                        chains = self.chains(node.levels, sub.req)
-                        if chains.get(0) is None:
-                            continue
-                        end = max(end, chains.min_end)
-                        hours += chains.min_hours
-                        steps += chains.min_len
-                    rest = open_ & ~sub.mask
-                    if rest:
-                        end = max(end, self.end_bound(rest, node.days + sub.days))
-                        hours += self.hours_bound(rest)
-                        steps += 1
-                    if end >= _INF:
-                        continue
-                    kids.append((self.cost(end, hours, steps), len(kids), sub, chains))
+                    end = max(end, chains.min_end)
+                    hours += chains.min_hours
+                    steps += chains.min_len
+                rest = open_ & ~sub.mask
+                if rest:
+                    end = max(end, self.end_bound(rest, node.days + sub.days))
+                    hours += self.hours_bound(rest)
+                    steps += 1
+                if end >= _INF:
+                    continue
+                kids.append((self.cost(end, hours, steps), len(kids), sub, chains))
             if kids:
                 kids.sort(key=lambda k: (k[0], k[1]))
                 heapq.heappush(heap, (kids[0][0], next(counter), _KIDS, (node, kids, 0)))
