@@ -306,13 +306,16 @@ def migrations(schema: str = "iqcore") -> tuple[Migration, ...]:
             " hash text NOT NULL)"
         ),
         # The network of the current transaction, as the database sees it: the network mapped
-        # to the current role, and only if the transaction named that same network.
+        # to the current role, and only if the transaction named that same network. Every name
+        # in it is schema-qualified or from pg_catalog (searched first), so it needs no
+        # search_path of its own, and without one PostgreSQL can inline it into the policies.
         (
             f"CREATE FUNCTION {s}.current_network() RETURNS text"
-            " LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$"
+            " LANGUAGE sql STABLE PARALLEL SAFE AS $$"
             f" SELECT r.network FROM {s}.network_roles r"
-            " WHERE r.role_name = current_user::text"
-            f" AND r.network = current_setting('{SETTING}', true) $$"
+            " WHERE r.role_name OPERATOR(pg_catalog.=) pg_catalog.current_user()::text"
+            f" AND r.network OPERATOR(pg_catalog.=) pg_catalog.current_setting('{SETTING}', true)"
+            " $$"
         ),
         *(f"ALTER TABLE {s}.{t} ENABLE ROW LEVEL SECURITY" for t in personal),
         *(f"ALTER TABLE {s}.{t} FORCE ROW LEVEL SECURITY" for t in personal),
@@ -621,6 +624,13 @@ def _forget_pools_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
+def _configure_connection(conn: Conn) -> None:
+    """Each pooled connection plans its (prepared) statements once: the store's statements
+    look rows up by key, so a generic plan is as good as a custom one, and planning every
+    execution anew under row-level security costs more than the execution itself."""
+    conn.execute("SET plan_cache_mode = force_generic_plan")
+
+
 # -- the store ------------------------------------------------------------------------------
 
 
@@ -703,6 +713,7 @@ class PostgresStore:
                     max_size=pool_max,
                     timeout=timeout,
                     kwargs={"autocommit": True},
+                    configure=_configure_connection,
                     open=False,
                     name="iqcore",
                 )
