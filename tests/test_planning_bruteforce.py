@@ -165,10 +165,13 @@ def language_courses(draw: st.DrawFn, i: int) -> TrainingScheme:
 
 
 @st.composite
-def problems(draw: st.DrawFn) -> tuple[Decision, Migrant, list[TrainingScheme], int]:
+def problems(
+    draw: st.DrawFn, kinds: tuple[str, ...] = ("mixed", "languages", "alternatives")
+) -> tuple[Decision, Migrant, list[TrainingScheme], int]:
     regulated = draw(st.booleans())
-    kind = draw(st.sampled_from(["mixed", "languages", "alternatives"]))
-    languages = kind == "languages"  # language prerequisites matter
+    kind = draw(st.sampled_from(kinds))
+    # "languages": prerequisites matter; "chains": also several courses to combine.
+    languages = kind in ("languages", "chains")
     easy = kind == "alternatives"  # every scheme usable: many plans to rank
     remaining = draw(
         st.lists(st.sampled_from(AREAS), min_size=2 if easy else 1, max_size=3, unique=True)
@@ -210,6 +213,9 @@ def problems(draw: st.DrawFn) -> tuple[Decision, Migrant, list[TrainingScheme], 
     applicant = Migrant(id="p", languages=skills)
     n_closing = draw(st.integers(3 if easy else 2, 5))
     n_lang = draw(st.integers(1 if languages else 0, 0 if easy else 2))
+    if kind == "chains":
+        n_closing = draw(st.integers(2, 3))
+        n_lang = draw(st.integers(2, 3))
     catalogue = [
         draw(closing_schemes(i, regulated, languages, decision.permitted_measures, easy))
         for i in range(n_closing)
@@ -389,6 +395,26 @@ def check_plan(p: Plan, decision: Decision, person: Migrant, objective: str) -> 
 )
 @given(problems(), st.sampled_from(["earliest", "fewest_hours"]))
 def test_plans_match_brute_force(
+    problem: tuple[Decision, Migrant, list[TrainingScheme], int], objective: str
+) -> None:
+    check_against_brute_force(problem, objective)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problems(kinds=("chains",)), st.sampled_from(["earliest", "fewest_hours"]))
+def test_plans_match_brute_force_with_language_courses(
+    problem: tuple[Decision, Migrant, list[TrainingScheme], int], objective: str
+) -> None:
+    """Prerequisites the applicant lacks and several courses to reach them: this is where the
+    planner's language-readiness and chain bounds cut most, so an inadmissible one shows."""
+    check_against_brute_force(problem, objective)
+
+
+def check_against_brute_force(
     problem: tuple[Decision, Migrant, list[TrainingScheme], int], objective: str
 ) -> None:
     decision, person, schemes, limit = problem
