@@ -8,7 +8,7 @@ An administrator prepares the database once, then every network connects with it
     provision("postgresql://admin@db.example.org/iqcore")
     create_network_role("postgresql://admin@db.example.org/iqcore", "iq-example", secret)
     store = iqcore.open_store(
-        "postgresql://iqcore_net_iq_example_1a2b3c4d@db.example.org/iqcore", network="iq-example"
+        "postgresql://iqcore_net_iq_example_0cbd25ca@db.example.org/iqcore", network="iq-example"
     )
 
 URL options (removed before the URL goes to libpq; every other query parameter is libpq's):
@@ -26,7 +26,7 @@ sees nothing either: a role can only ever reach its own network's rows, even wit
 SQL. The admin view (``network=None``) connects with a role of ``<schema>_admin``
 (:func:`create_admin_role`), which may read every network's rows and erase them, never write.
 
-Writes: one record kind table for all kinds (``records``: network, kind, id, person, schema
+Writes: one table for every record kind (``records``: network, kind, id, person, schema
 version, index values as ``jsonb``, the document as the exact bytes iqcore serialised), so no
 DDL ever runs at run time. ``put_many`` loads each chunk with binary ``COPY`` into a temporary
 table and moves it into ``records`` with one ``INSERT … ON CONFLICT`` (PostgreSQL refuses
