@@ -591,6 +591,13 @@ _ALL_REQS: tuple[tuple[int, int], ...] = tuple(
 )
 
 
+# For each level a course may teach: the prerequisites that level meets on its own.
+_TAUGHT_MEETS: dict[tuple[int, int] | None, tuple[tuple[int, int], ...]] = {
+    teach: tuple(r for r in _ALL_REQS if teach is not None and _meets(_raise((-1, -1), teach), r))
+    for teach in (None, *_ALL_REQS)
+}
+
+
 def _ready_days(
     languages: Sequence[_Item], init: _Levels, start: int
 ) -> dict[tuple[int, int], int]:
@@ -609,10 +616,7 @@ def _ready_days(
     by_type: dict[tuple[tuple[int, int] | None, tuple[int, int] | None], list[_Item]] = {}
     for x in languages:
         by_type.setdefault((x.req, x.teach), []).append(x)
-    types = [
-        (req, [r for r in _ALL_REQS if _meets(_raise((-1, -1), teach), r)], group)
-        for (req, teach), group in by_type.items()
-    ]
+    types = [(req, _TAUGHT_MEETS[teach], group) for (req, teach), group in by_type.items()]
     done: dict[int, int] = {}  # per type: the day it was last relaxed from
     changed = True
     while changed:
