@@ -13,10 +13,6 @@ times to msgspec's and pydantic's. iqcore's batch functions run in its ``bulk_mo
 GC threshold) by default; ``--no-bulk`` measures them without it.
 """
 
-# mypy's attrs plugin types the model's converted collection fields (converter=tuple,
-# converter=frozenset) as ``Iterable[_T_co]`` with an unbound type variable.
-# mypy: disable-error-code="arg-type"
-
 from __future__ import annotations
 
 import argparse

@@ -1,10 +1,5 @@
 """JSON serialisation: round trips, the wire format, and precise, value-free input errors."""
 
-# mypy's attrs plugin types the model's converted collection fields (converter=tuple,
-# converter=frozenset) as ``Iterable[_T_co]`` with an unbound type variable, which rejects
-# every tuple and frozenset given to a model constructor; this file builds many of them.
-# mypy: disable-error-code="arg-type"
-
 from __future__ import annotations
 
 import copy
@@ -743,6 +738,33 @@ def test_bulk_mode_raises_and_restores_the_gc_threshold() -> None:
         assert gc.get_threshold()[0] >= 50_000
         assert gc.isenabled()
     assert gc.get_threshold() == before
+
+
+def _paused_and_failing() -> None:
+    with ser.bulk_mode(pause=True):
+        assert not gc.isenabled()
+        with ser.bulk_mode(pause=True):  # nested: the outer one restores
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        raise RuntimeError("the body fails")
+
+
+def test_bulk_mode_pause_disables_the_gc_and_always_restores_it() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        _paused_and_failing()
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a collector that was off stays off
+        with ser.bulk_mode(pause=True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    docs = [ser.to_dict(_qualification()), {"kind": "nonsense"}]
+    with pytest.raises(ValidationError):
+        ser.from_json_many(orjson.dumps(docs), ForeignQualification)
+    assert gc.isenabled()
 
 
 # ------------------------------------------------------------------------------------------------

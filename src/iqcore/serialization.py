@@ -54,7 +54,7 @@ with other converters, a hand-written ``__init__`` or ``__attrs_pre_init__`` are
 :class:`~iqcore.model.Document`, a country) are interned: equal input gives one shared
 (immutable) instance. Writing leaves enums and dates to orjson and inlines nested objects.
 For big batches use :func:`to_json_many` / :func:`from_json_many` (which run in
-:func:`bulk_mode`).
+:func:`bulk_mode` with the cyclic garbage collector paused, and restore it afterwards).
 """
 
 from __future__ import annotations
@@ -196,6 +196,7 @@ class _Field:
     required: bool
     default: Any  # value, or _MISSING
     factory: Callable[[], Any] | None
+    validators: tuple[Callable[..., Any], ...] = ()  # the attribute's, flattened (see below)
 
 
 def _fields_of(cls: type) -> list[_Field]:
@@ -218,7 +219,8 @@ def _fields_of(cls: type) -> list[_Field]:
             tnode = _analyse(a.type)
         except TypeError as exc:
             raise TypeError(f"{cls.__name__}.{a.name}: {exc}") from None
-        out.append(_Field(a.name, key, tnode, a, required, default, factory))
+        validators = tuple(_validators_of(a))
+        out.append(_Field(a.name, key, tnode, a, required, default, factory, validators))
     return out
 
 
@@ -240,12 +242,15 @@ class _Plan:
     unstructure_plain: Callable[[Any], dict[str, Any]]
     unstructure_plain_top: Callable[[Any], dict[str, Any]]
 
+    keys_top: frozenset[str]
+
     def __init__(self, cls: type) -> None:
         self.cls = cls
         self.intern: dict[tuple[Any, ...], Any] = {}
 
 
 _PLANS: dict[type, _Plan] = {}
+_GENERATION = [0]  # bumped whenever the set of finished plans changes (for cached derivations)
 _LOCK = threading.RLock()
 _EXTRA_TOP_LEVEL: dict[str, type] = {}
 
@@ -308,7 +313,18 @@ def _json_key(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
+_ENUM_TABLES: dict[type, tuple[dict[Any, Any], type | None]] = {}
+
+
 def _enum_table(cls: type[enum.Enum]) -> tuple[dict[Any, Any], type | None]:
+    """The value → member table of an enum and the one type of its values (cached)."""
+    found = _ENUM_TABLES.get(cls)
+    if found is None:
+        found = _ENUM_TABLES[cls] = _make_enum_table(cls)
+    return found
+
+
+def _make_enum_table(cls: type[enum.Enum]) -> tuple[dict[Any, Any], type | None]:
     table = {m.value: m for m in cls}
     value_types = {type(v) for v in table}
     if value_types == {str}:
@@ -751,6 +767,7 @@ def _build_plan(cls: type) -> _Plan:
     try:
         plan.fields = _fields_of(cls)
         plan.keys = frozenset(f.key for f in plan.fields)
+        plan.keys_top = plan.keys | {_VERSION_KEY}
         for f in plan.fields:
             for sub in _nested_classes(f.type):
                 if sub not in _PLANS:
@@ -763,8 +780,10 @@ def _build_plan(cls: type) -> _Plan:
         plan.unstructure_plain_top = _gen_unstructure(plan, top=True, plain=True)
     except BaseException:
         del _PLANS[cls]
+        _GENERATION[0] += 1
         raise
     _register_hooks(plan)
+    _GENERATION[0] += 1
     return plan
 
 
@@ -838,10 +857,21 @@ _GENERIC = {
 
 
 class _Collector:
+    """The problems found so far.
+
+    ``dynamic`` is set when a message is not one of this module's fixed texts (class names,
+    field keys and counts aside) but the text of an exception raised by iqcore's model code:
+    only then can a message hold anything that came from the input, and only then is the input
+    searched by :func:`_scrub`.
+    """
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.dynamic = False
 
-    def add(self, path: str, code: str, message: str) -> None:
+    def add(self, path: str, code: str, message: str, *, dynamic: bool = False) -> None:
+        if dynamic:
+            self.dynamic = True
         self.problems.append(Problem(path, code, message))
 
 
@@ -952,7 +982,12 @@ def _detail(t: _T, value: Any, path: str, out: _Collector) -> Any:
             out.add(path, "format", f"must be a valid {t.cls.__name__} code")
             return _BAD
     if kind == "object":
-        return _detail_object(_plan(t.cls), value, path, out, top=False)
+        plan = _plan(t.cls)
+        try:  # a sound part of a broken document: the fast path checks it completely
+            return plan.fast(value)
+        except Exception:  # the fast path refuses it: find its problems
+            pass
+        return _detail_object(plan, value, path, out, top=False)
     assert t.inner is not None
     if not isinstance(value, list | tuple):
         out.add(path, "type", "must be an array")
@@ -975,12 +1010,12 @@ def _detail(t: _T, value: Any, path: str, out: _Collector) -> Any:
 
 def _detail_object(plan: _Plan, value: Any, path: str, out: _Collector, *, top: bool) -> Any:
     cls = plan.cls
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         what = "a document" if top else "this field"
         out.add(path, "type", f"{what} must be a JSON object ({cls.__name__})")
         return _BAD
     before = len(out.problems)
-    allowed = plan.keys | {_VERSION_KEY} if top else plan.keys
+    allowed = plan.keys_top if top else plan.keys
     unknown = sum(1 for k in value if k not in allowed)
     if unknown:
         out.add(path, "unknown_key", f"unknown key ({unknown} of them)")
@@ -1013,7 +1048,7 @@ def _detail_object(plan: _Plan, value: Any, path: str, out: _Collector, *, top: 
         return cls(**kwargs)
     except (ValueError, TypeError) as exc:
         message = str(exc) if _trusted(exc) else _GENERIC["invariant"]
-        out.add(path, "invariant", message or _GENERIC["invariant"])
+        out.add(path, "invariant", message or _GENERIC["invariant"], dynamic=True)
         return _BAD
 
 
@@ -1026,21 +1061,38 @@ def _run_field_checks(f: _Field, value: Any, path: str, out: _Collector) -> Any:
             code = "type" if isinstance(exc, TypeError) else _value_code(f.type)
             out.add(path, code, _GENERIC[code])
             return _BAD
-    for validator in _validators_of(a):
+    for validator in f.validators:
         try:
             validator(_NO_INSTANCE, a, value)
         except (ValueError, TypeError) as exc:
             code = "type" if isinstance(exc, TypeError) else _value_code(f.type)
             message = str(exc) if _trusted(exc) else f"{f.key}: {_GENERIC[code]}"
-            out.add(path, code, message or _GENERIC[code])
+            out.add(path, code, message or _GENERIC[code], dynamic=True)
             return _BAD
         except Exception:  # it needs the real instance: construction runs it again
             continue
     return value
 
 
+_VOCABULARY_CACHE: list[Any] = [-1, frozenset()]  # [generation, words]
+
+
 def _vocabulary() -> frozenset[str]:
-    """Field names and enum values of every prepared type: words of the format, not data."""
+    """Field names and enum values of every prepared type: words of the format, not data.
+
+    Cached; computed again only when a plan has been added since.
+    """
+    generation, words = _VOCABULARY_CACHE
+    if generation != _GENERATION[0]:
+        with _LOCK:
+            generation = _GENERATION[0]
+            words = _make_vocabulary()
+            _VOCABULARY_CACHE[:] = [generation, words]
+    result: frozenset[str] = words
+    return result
+
+
+def _make_vocabulary() -> frozenset[str]:
     words = {_VERSION_KEY}
     for plan in list(_PLANS.values()):
         for f in getattr(plan, "fields", ()):
@@ -1055,28 +1107,56 @@ def _vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
-def _strings_in(value: Any, found: set[str], depth: int = 0) -> None:
-    if depth > 200:
-        return
-    if isinstance(value, str):
-        if len(value) >= 4:
-            found.add(value)
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            _strings_in(k, found, depth + 1)
-            _strings_in(v, found, depth + 1)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _strings_in(v, found, depth + 1)
+def _strings_in(value: Any, found: set[str], longest: int) -> None:
+    """Add to *found* every string (key or value) in *value* of 4 to *longest* characters."""
+    pending = [value]
+    pop, push = pending.pop, pending.append
+    while pending:
+        item = pop()
+        t = type(item)
+        if t is str:
+            if 4 <= len(item) <= longest:
+                found.add(item)
+        elif t is dict:
+            for k, v in item.items():
+                if type(k) is str:
+                    if 4 <= len(k) <= longest:
+                        found.add(k)
+                else:
+                    push(k)
+                if type(v) is not str:
+                    push(v)
+                elif 4 <= len(v) <= longest:
+                    found.add(v)
+        elif t is list or t is tuple:
+            for v in item:
+                if type(v) is not str:
+                    push(v)
+                elif 4 <= len(v) <= longest:
+                    found.add(v)
+        elif isinstance(item, str):
+            if 4 <= len(item) <= longest:
+                found.add(str(item))
+        elif isinstance(item, Mapping):
+            for k, v in item.items():
+                push(k)
+                push(v)
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
 
 
 def _scrub(problems: list[Problem], document: Any) -> list[Problem]:
     """Replace any message that happens to contain a string from the input (a safety net).
 
-    Field names and enum values are words of the format, not data: they may appear.
+    Field names and enum values are words of the format, not data: they may appear. Only input
+    strings that could fit in a message are collected (the input is walked once, without
+    recursion, so deep input cannot exhaust the stack).
     """
+    longest = max(len(p.message) for p in problems)
     strings: set[str] = set()
-    _strings_in(document, strings)
+    _strings_in(document, strings, longest)
+    if not strings:
+        return problems
     strings -= _vocabulary()
     if not strings:
         return problems
@@ -1096,7 +1176,10 @@ def _structure(plan: _Plan, document: Any, path: str, *, top: bool) -> Any:
     out = _Collector()
     result = _detail_object(plan, document, path, out, top=top)
     if out.problems:
-        raise ValidationError(_scrub(out.problems, document), type_name=plan.cls.__name__)
+        # Messages of this module are fixed texts; only those taken from the model's exceptions
+        # (out.dynamic) need the safety net of a search of the input.
+        problems = _scrub(out.problems, document) if out.dynamic else out.problems
+        raise ValidationError(problems, type_name=plan.cls.__name__)
     return result
 
 
@@ -1143,30 +1226,52 @@ def from_dict(data: Mapping[str, Any], cls: type[T]) -> T:
     return result
 
 
+_PAUSE_LOCK = threading.Lock()
+_PAUSE = [0, False]  # [contexts that pause the collector now, was it enabled before the first]
+
+
 @contextlib.contextmanager
-def bulk_mode(threshold: int = 100_000) -> Iterator[None]:
-    """Raise the garbage collector's generation-0 threshold while large batches are built.
+def bulk_mode(threshold: int = 100_000, *, pause: bool = False) -> Iterator[None]:
+    """Keep the cyclic garbage collector from slowing down the building of large batches.
 
     Making many objects at once triggers the cyclic GC over and over (it can triple the time of
-    bulk work); this context raises the threshold and restores the old one on exit. It does not
-    freeze or disable the GC. The setting is process-wide.
+    bulk work, and the cost grows with the live heap). By default this context raises the
+    generation-0 threshold and restores the old thresholds on exit; it never freezes the GC.
+
+    With ``pause=True`` it also disables the collector for the duration: meant for short, tight
+    loops that make no reference cycles (iqcore's batch functions use it). The collector is
+    enabled again on exit, also when the body raises, if it was enabled when the first of any
+    nested or concurrent pausing contexts began (the last one to end restores it). Reference
+    counting still frees memory meanwhile; only cyclic garbage waits. Both settings are
+    process-wide.
     """
     old = gc.get_threshold()
     gc.set_threshold(max(threshold, old[0]), max(old[1], 50), max(old[2], 100))
+    if pause:
+        with _PAUSE_LOCK:
+            if _PAUSE[0] == 0:
+                _PAUSE[1] = gc.isenabled()
+                gc.disable()
+            _PAUSE[0] += 1
     try:
         yield
     finally:
+        if pause:
+            with _PAUSE_LOCK:
+                _PAUSE[0] -= 1
+                if _PAUSE[0] == 0 and _PAUSE[1]:
+                    gc.enable()
         gc.set_threshold(*old)
 
 
 def to_json_many(objs: Iterable[Any], *, bulk: bool = True) -> bytes:
     """One JSON array of documents (each with its schema_version), in the order given.
 
-    With ``bulk`` (the default) the work runs in :func:`bulk_mode`.
+    With ``bulk`` (the default) the work runs in :func:`bulk_mode` with the collector paused.
     """
     plans: dict[type, Callable[[Any], dict[str, Any]]] = {}
     docs = []
-    with bulk_mode() if bulk else contextlib.nullcontext():
+    with bulk_mode(pause=True) if bulk else contextlib.nullcontext():
         for obj in objs:
             fn = plans.get(type(obj))
             if fn is None:
@@ -1181,10 +1286,10 @@ def from_json_many(
     """Read a JSON array of documents of *cls*. Problems of all items are reported at once.
 
     Paths start with the item's index (``$[3].experience[0].months``). With ``bulk`` (the
-    default) the work runs in :func:`bulk_mode`.
+    default) the work runs in :func:`bulk_mode` with the collector paused.
     """
     plan = _plan(cls)
-    with bulk_mode() if bulk else contextlib.nullcontext():
+    with bulk_mode(pause=True) if bulk else contextlib.nullcontext():
         try:
             documents = orjson.loads(data)
         except (orjson.JSONDecodeError, TypeError):
