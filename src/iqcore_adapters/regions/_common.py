@@ -1,7 +1,12 @@
 """Building blocks shared by the Land plugins: the Länder rules and their occupation records.
 
 Each Land plugin (``bavaria``, ``baden_wuerttemberg``, ``north_rhine_westphalia``, ``saxony``)
-builds its rules from the factories here, with its own ids, acts, dates and sources.
+states only its own data (acts, dates, values, sources) and builds its parameters, rules, records
+and hooks from the factories here. A :class:`Land` carries what every factory needs to know of
+the Land (its state, the prefix of its ids, its name in record titles); the ids follow from the
+prefix: ``<prefix>.comparison.duration``, ``<prefix>.comparison.engineer_field``,
+``<prefix>.licensing.language``, ``<prefix>.ingg.min_study_months``, ``<prefix>.ingg.min_ects``,
+``<prefix>.teacher.german_level``, and the records ``<prefix>.teacher`` etc.
 
 Two kinds of Land rule are made here:
 
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -31,14 +36,17 @@ from iqcore.model.decisions import (
     SubstantialDifference,
 )
 from iqcore.model.people import LanguageScope
+from iqcore.model.programme import CompetentAuthority
 from iqcore.model.qualifications import (
     LanguageRequirement,
     RecognitionRoute,
     ReferenceOccupation,
 )
+from iqcore.plugins.hookspecs import hookimpl
+from iqcore.plugins.registrars import Registrar
 from iqcore.rules.context import CaseContext
 from iqcore.rules.core import Finding, Rule, Selector, Stage, applied, not_applied
-from iqcore.rules.dated import Jurisdiction, LegalReference, Validity
+from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter, Validity
 from iqcore.rules.results import LicensingStatus
 
 __all__ = [
@@ -48,20 +56,25 @@ __all__ = [
     "MODELLED_FROM",
     "EngineerEra",
     "Evaluate",
+    "Land",
     "engineer_duration_rule",
     "engineer_field_rule",
     "engineer_ids",
+    "engineer_parameters",
     "federal_evaluate",
     "land_measures",
     "land_occupation",
     "needs_measure",
+    "registering",
     "revert_short_compensation",
     "stem_verdict",
+    "teacher_german_parameter",
     "teacher_ids",
     "teacher_language_rule",
 ]
 
 Evaluate = Callable[[CaseContext], Finding]
+T = TypeVar("T")
 
 #: The first day the federal rule book covers (Directive 2005/36/EC in force).
 MODELLED_FROM = date(2005, 10, 20)
@@ -99,6 +112,103 @@ def federal_evaluate(rule_id: str) -> Evaluate:
     return functions.pop()
 
 
+def registering(records: Callable[[], Iterable[T]]) -> Callable[[Registrar[T]], None]:
+    """A hook implementation that registers what *records* returns (one registration hook of a
+    plugin module: ``iqcore_register_rules = registering(rules)``)."""
+
+    @hookimpl
+    def register_all(register: Registrar[T]) -> None:
+        register(*records())
+
+    return register_all
+
+
+@attrs.frozen(kw_only=True)
+class Land:
+    """A Land as its plugin's factories need it: its state, the prefix of its ids and its name
+    in the titles of its occupation records."""
+
+    state: FederalState
+    prefix: str
+    name: str
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        """The Land's jurisdiction (every rule and parameter of a Land plugin has it)."""
+        return Jurisdiction.of_state(self.state)
+
+    @property
+    def engineers(self) -> frozenset[str]:
+        """The shipped engineer occupation and the Land's own engineer record."""
+        return engineer_ids(self.prefix)
+
+    @property
+    def teachers(self) -> frozenset[str]:
+        """The shipped teacher occupation and the Land's own teacher record."""
+        return teacher_ids(self.prefix)
+
+    def constant(
+        self,
+        *,
+        id: str,
+        title: str,
+        unit: str,
+        value: Any,
+        reference: LegalReference,
+        valid_from: date = ATTESTED_FROM,
+    ) -> Parameter[Any]:
+        """A parameter of the Land with one value (by default from ``ATTESTED_FROM`` on)."""
+        return Parameter.constant(
+            id=id,
+            title=title,
+            unit=unit,
+            value=value,
+            valid_from=valid_from,
+            jurisdiction=self.jurisdiction,
+            reference=reference,
+        )
+
+    def occupation(
+        self,
+        generic_id: str,
+        *,
+        legal_reference: str,
+        source: str,
+        unverified: Iterable[str] = (),
+        language_requirements: Iterable[LanguageRequirement] | None = None,
+    ) -> ReferenceOccupation:
+        """The Land's record of a shipped Länder-law occupation (see :func:`land_occupation`)."""
+        return land_occupation(
+            generic_id,
+            prefix=self.prefix,
+            state=self.state,
+            land=self.name,
+            legal_reference=legal_reference,
+            source=source,
+            unverified=unverified,
+            language_requirements=language_requirements,
+        )
+
+    def unnamed_law_occupations(
+        self, *, legal_reference: str, source: str
+    ) -> list[ReferenceOccupation]:
+        """The Land's records of educator and social worker, whose act no cited source names
+        (their ``legal_reference`` is listed as unverified)."""
+        return [
+            self.occupation(
+                generic_id,
+                legal_reference=legal_reference,
+                source=source,
+                unverified=("legal_reference",),
+            )
+            for generic_id in ("educator", "social_worker")
+        ]
+
+    def authority(self, **fields: Any) -> CompetentAuthority:
+        """A competent body of the Land (``states`` is the Land; other fields as given)."""
+        return CompetentAuthority(states={self.state}, **fields)
+
+
 # ---------------------------------------------------------------------------------------------
 # Engineers: the Länder engineering acts (Ingenieurgesetze)
 
@@ -130,15 +240,14 @@ def stem_verdict(isced_field: str | None) -> bool | None:
 
 
 def engineer_field_rule(
+    land: Land,
     *,
-    rule_id: str,
-    state: FederalState,
-    prefix: str,
     act: str,
     reference: LegalReference,
     valid_from: date = MODELLED_FROM,
 ) -> Rule:
-    """A Land rule: the engineer title needs a technical or natural-science (STEM) degree.
+    """The Land rule ``<prefix>.comparison.engineer_field``: the engineer title needs a
+    technical or natural-science (STEM) degree.
 
     A degree in a field that is clearly not STEM is an obstacle (no equivalence); a field that
     is not stated or cannot decide it leaves the question to the competent body.
@@ -162,17 +271,17 @@ def engineer_field_rule(
         )
         return applied(f"field of study {code} is not technical or natural-science ({act})")
 
-    evaluate.__qualname__ = f"engineer_field[{prefix}]"
+    evaluate.__qualname__ = f"engineer_field[{land.prefix}]"
     return Rule(
-        id=rule_id,
+        id=f"{land.prefix}.comparison.engineer_field",
         version=1,
         title=f"Engineer title: a technical or natural-science degree ({act})",
         stage=Stage.COMPARISON,
         evaluate=evaluate,
         reference=reference,
         validity=Validity(valid_from=valid_from),
-        jurisdiction=Jurisdiction.of_state(state),
-        selector=Selector(occupation_ids=engineer_ids(prefix), routes=EXAMINED_ROUTES),
+        jurisdiction=land.jurisdiction,
+        selector=Selector(occupation_ids=land.engineers, routes=EXAMINED_ROUTES),
         order=22,
         inputs=("qualification.isced_field",),
     )
@@ -180,26 +289,76 @@ def engineer_field_rule(
 
 @attrs.frozen(kw_only=True)
 class EngineerEra:
-    """One version of a Land's minimum for the engineer title: its dates, act and parameters."""
+    """One version of a Land's minimum for the engineer title: its dates, act and values (the
+    least months of study and, where the act says so, the least ECTS credits)."""
 
     valid_from: date
     valid_until: date | None
     act: str
     reference: LegalReference
-    months_parameter: str
-    ects_parameter: str | None = None
+    months: int
+    ects: int | None = None
+
+
+def _months_parameter(prefix: str) -> str:
+    return f"{prefix}.ingg.min_study_months"
+
+
+def _ects_parameter(prefix: str) -> str:
+    return f"{prefix}.ingg.min_ects"
+
+
+def engineer_parameters(
+    land: Land,
+    eras: Iterable[EngineerEra],
+    *,
+    months_title: str,
+    ects_title: str | None = None,
+) -> list[Parameter[Any]]:
+    """The Land's dated minimums for the engineer title, one value per era:
+    ``<prefix>.ingg.min_study_months`` and, if an era sets credits, ``<prefix>.ingg.min_ects``
+    (titled *months_title* and *ects_title*)."""
+    eras = tuple(eras)
+    out: list[Parameter[Any]] = [
+        Parameter.series(
+            id=_months_parameter(land.prefix),
+            title=months_title,
+            unit="months",
+            jurisdiction=land.jurisdiction,
+            values=[(e.valid_from, e.valid_until, e.months, e.reference) for e in eras],
+        )
+    ]
+    credits = [
+        (e.valid_from, e.valid_until, e.ects, e.reference) for e in eras if e.ects is not None
+    ]
+    if credits:
+        if ects_title is None:  # pragma: no cover - a programming error in a Land module
+            raise ValueError("an era sets ECTS credits: the parameter needs a title")
+        out.append(
+            Parameter.series(
+                id=_ects_parameter(land.prefix),
+                title=ects_title,
+                unit="ECTS",
+                jurisdiction=land.jurisdiction,
+                values=credits,
+            )
+        )
+    return out
 
 
 def _engineer_duration(
     prefix: str, era: EngineerEra, engineers: frozenset[str], federal: Evaluate
 ) -> Evaluate:
+    months_parameter = _months_parameter(prefix)
+    ects_parameter = _ects_parameter(prefix) if era.ects is not None else None
+
     def evaluate(ctx: CaseContext) -> Finding:
         if ctx.occupation.id not in engineers:
             finding = federal(ctx)
             return Finding(
                 finding.applied, f"{finding.note} (federal rule; not an engineer under {era.act})"
             )
-        need: int = ctx.param(era.months_parameter)
+        need: int = ctx.param(months_parameter)
         q = ctx.qualification
         shortfall = need - q.duration_months
         parts: list[str] = []
@@ -207,8 +366,8 @@ def _engineer_duration(
         if shortfall > 0:
             parts.append(f"{q.duration_months} months of study, at least {need} required")
         ects_note = ""
-        if era.ects_parameter is not None:
-            need_ects: int = ctx.param(era.ects_parameter)
+        if ects_parameter is not None:
+            need_ects: int = ctx.param(ects_parameter)
             if q.ects is None:
                 ects_note = "; ECTS credits not stated"
             elif q.ects < need_ects:
@@ -233,36 +392,31 @@ def _engineer_duration(
     return evaluate
 
 
-def engineer_duration_rule(
-    *,
-    rule_id: str,
-    state: FederalState,
-    prefix: str,
-    eras: Iterable[EngineerEra],
-) -> list[Rule]:
-    """A Land rule replacing ``fed.comparison.duration`` in the Land, one version per era.
+def engineer_duration_rule(land: Land, eras: Iterable[EngineerEra]) -> list[Rule]:
+    """The Land rule ``<prefix>.comparison.duration``, replacing ``fed.comparison.duration`` in
+    the Land, one version per era (its parameters: :func:`engineer_parameters`).
 
     For engineers the Land's engineering act sets the minimum (its study months, and where the
     act says so its ECTS credits); any shorter study is a difference in duration, whatever the
     federal counselling threshold. Every other case gets the federal rule's evaluation.
     """
-    engineers = engineer_ids(prefix)
+    engineers = land.engineers
     federal = federal_evaluate("fed.comparison.duration")
     out: list[Rule] = []
     for version, era in enumerate(eras, start=1):
-        params = ["fed.duration.shortfall_months", era.months_parameter]
-        if era.ects_parameter is not None:
-            params.append(era.ects_parameter)
+        params = ["fed.duration.shortfall_months", _months_parameter(land.prefix)]
+        if era.ects is not None:
+            params.append(_ects_parameter(land.prefix))
         out.append(
             Rule(
-                id=rule_id,
+                id=f"{land.prefix}.comparison.duration",
                 version=version,
                 title=f"Duration differences; for the engineer title the minimum of {era.act}",
                 stage=Stage.COMPARISON,
-                evaluate=_engineer_duration(prefix, era, engineers, federal),
+                evaluate=_engineer_duration(land.prefix, era, engineers, federal),
                 reference=era.reference,
                 validity=Validity(valid_from=era.valid_from, valid_until=era.valid_until),
-                jurisdiction=Jurisdiction.of_state(state),
+                jurisdiction=land.jurisdiction,
                 selector=Selector(routes=EXAMINED_ROUTES),
                 order=20,
                 replaces="fed.comparison.duration",
@@ -287,24 +441,46 @@ def _german_level(ctx: CaseContext) -> CefrLevel | None:
     return max(levels) if levels else None
 
 
-def teacher_language_rule(
+def _german_parameter(prefix: str) -> str:
+    return f"{prefix}.teacher.german_level"
+
+
+def teacher_german_parameter(
+    land: Land,
     *,
-    rule_id: str,
-    state: FederalState,
-    prefix: str,
-    level_parameter: str,
+    level: CefrLevel,
+    title: str,
+    reference: LegalReference,
+    valid_from: date = ATTESTED_FROM,
+) -> Parameter[Any]:
+    """The Land's German level for teachers, ``<prefix>.teacher.german_level``."""
+    return land.constant(
+        id=_german_parameter(land.prefix),
+        title=title,
+        unit="CEFR",
+        value=level.value,
+        valid_from=valid_from,
+        reference=reference,
+    )
+
+
+def teacher_language_rule(
+    land: Land,
+    *,
     reference: LegalReference,
     what: str,
-    valid_from: date = MODELLED_FROM,
+    valid_from: date = ATTESTED_FROM,
 ) -> Rule:
-    """A Land rule replacing ``fed.licensing.language`` in the Land.
+    """The Land rule ``<prefix>.licensing.language``, replacing ``fed.licensing.language`` in
+    the Land.
 
-    For teachers the Land's German level (a dated parameter) is checked instead of the shipped
-    occupation's general figure; every other case gets the federal rule's evaluation.
-    *what* says in a few words what the Land's source asks for.
+    For teachers the Land's German level (:func:`teacher_german_parameter`) is checked instead
+    of the shipped occupation's general figure; every other case gets the federal rule's
+    evaluation. *what* says in a few words what the Land's source asks for.
     """
-    teachers = teacher_ids(prefix)
+    teachers = land.teachers
     federal = federal_evaluate("fed.licensing.language")
+    level_parameter = _german_parameter(land.prefix)
 
     def evaluate(ctx: CaseContext) -> Finding:
         if ctx.occupation.id not in teachers:
@@ -327,16 +503,16 @@ def teacher_language_rule(
         )
         return applied(f"German for teaching in the Land: {what}: {status.value.lower()}")
 
-    evaluate.__qualname__ = f"teacher_language[{prefix}]"
+    evaluate.__qualname__ = f"teacher_language[{land.prefix}]"
     return Rule(
-        id=rule_id,
+        id=f"{land.prefix}.licensing.language",
         version=1,
         title="Language for licensure; for teachers the Land's German requirement",
         stage=Stage.LICENSING,
         evaluate=evaluate,
         reference=reference,
         validity=Validity(valid_from=valid_from),
-        jurisdiction=Jurisdiction.of_state(state),
+        jurisdiction=land.jurisdiction,
         order=10,
         replaces="fed.licensing.language",
         parameters=(level_parameter,),

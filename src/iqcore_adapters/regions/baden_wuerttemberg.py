@@ -31,27 +31,22 @@ from iqcore.model.decisions import CompensationMeasureType
 from iqcore.model.people import LanguageScope
 from iqcore.model.programme import AuthorityKind, CompetentAuthority
 from iqcore.model.qualifications import LanguageRequirement, ReferenceOccupation
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import (
-    AuthorityRegistrar,
-    OccupationRegistrar,
-    ParameterRegistrar,
-    RuleRegistrar,
-)
 from iqcore.rules.context import CaseContext
 from iqcore.rules.core import Finding, Rule, Selector, Stage, applied, not_applied
-from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter, Validity
+from iqcore.rules.dated import LegalReference, Parameter, Validity
 from iqcore_adapters.regions._common import (
     ATTESTED_FROM,
     MODELLED_FROM,
     EngineerEra,
+    Land,
     engineer_duration_rule,
     engineer_field_rule,
+    engineer_parameters,
     land_measures,
-    land_occupation,
     needs_measure,
+    registering,
     revert_short_compensation,
-    teacher_ids,
+    teacher_german_parameter,
     teacher_language_rule,
 )
 
@@ -74,7 +69,7 @@ __all__ = [
 iqcore_plugin_name = "regions.bw"
 STATE = FederalState.BW
 PREFIX = "bw"
-_LAND = Jurisdiction.of_state(STATE)
+_LAND = Land(state=STATE, prefix=PREFIX, name="Baden-Württemberg")
 
 #: The IngG of 23 February 2016 replaced the act of 30 March 1971 on 27 February 2016.
 INGG_2016_IN_FORCE = date(2016, 2, 27)
@@ -114,58 +109,55 @@ _TEACHER_REF = LegalReference(
     url=_TEACHER_SERVICE,
 )
 
-_P_GERMAN = "bw.teacher.german_level"
 _P_MAX_COURSE = "bw.teacher.max_adaptation_months"
 _P_PRACTICE = "bw.teacher.practice_months_compensating"
+
+_ENGINEER_ERAS = (
+    EngineerEra(
+        valid_from=MODELLED_FROM,
+        valid_until=INGG_2016_IN_FORCE,
+        act="IngG BW (1971)",
+        reference=_INGG_1971,
+        months=36,
+    ),
+    EngineerEra(
+        valid_from=INGG_2016_IN_FORCE,
+        valid_until=None,
+        act="IngG BW (2016)",
+        reference=_INGG_2016,
+        months=36,
+        ects=180,
+    ),
+)
 
 
 def parameters() -> list[Parameter[Any]]:
     """Baden-Württemberg's dated parameters."""
     return [
-        Parameter.series(
-            id="bw.ingg.min_study_months",
-            title="Engineer title: least months of study (IngG BW)",
-            unit="months",
-            jurisdiction=_LAND,
-            values=[
-                (MODELLED_FROM, INGG_2016_IN_FORCE, 36, _INGG_1971),
-                (INGG_2016_IN_FORCE, None, 36, _INGG_2016),
-            ],
+        *engineer_parameters(
+            _LAND,
+            _ENGINEER_ERAS,
+            months_title="Engineer title: least months of study (IngG BW)",
+            ects_title="Engineer title: least ECTS credits (IngG BW 2016)",
         ),
-        Parameter.constant(
-            id="bw.ingg.min_ects",
-            title="Engineer title: least ECTS credits (IngG BW 2016)",
-            unit="ECTS",
-            value=180,
-            valid_from=INGG_2016_IN_FORCE,
-            jurisdiction=_LAND,
-            reference=_INGG_2016,
-        ),
-        Parameter.constant(
-            id=_P_GERMAN,
+        teacher_german_parameter(
+            _LAND,
+            level=CefrLevel.C2,
             title="Teachers: German level for employment (C2, or C1 with a language colloquium)",
-            unit="CEFR",
-            value=CefrLevel.C2.value,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_TEACHER_REF,
         ),
-        Parameter.constant(
+        _LAND.constant(
             id=_P_MAX_COURSE,
             title="Teachers: longest course compensating a different practical school training",
             unit="months",
             value=12,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_TEACHER_REF,
         ),
-        Parameter.constant(
+        _LAND.constant(
             id=_P_PRACTICE,
             title="Teachers: months of school practice that compensate the practical training",
             unit="months",
             value=36,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_TEACHER_REF,
         ),
     ]
@@ -202,34 +194,10 @@ def _teacher_measures(ctx: CaseContext) -> Finding:
 
 def rules() -> list[Rule]:
     """Baden-Württemberg's rules (two replace federal rules within the Land)."""
-    teachers = teacher_ids(PREFIX)
-    out = engineer_duration_rule(
-        rule_id="bw.comparison.duration",
-        state=STATE,
-        prefix=PREFIX,
-        eras=[
-            EngineerEra(
-                valid_from=MODELLED_FROM,
-                valid_until=INGG_2016_IN_FORCE,
-                act="IngG BW (1971)",
-                reference=_INGG_1971,
-                months_parameter="bw.ingg.min_study_months",
-            ),
-            EngineerEra(
-                valid_from=INGG_2016_IN_FORCE,
-                valid_until=None,
-                act="IngG BW (2016)",
-                reference=_INGG_2016,
-                months_parameter="bw.ingg.min_study_months",
-                ects_parameter="bw.ingg.min_ects",
-            ),
-        ],
-    )
-    out += [
+    return [
+        *engineer_duration_rule(_LAND, _ENGINEER_ERAS),
         engineer_field_rule(
-            rule_id="bw.comparison.engineer_field",
-            state=STATE,
-            prefix=PREFIX,
+            _LAND,
             act="IngG BW",
             reference=LegalReference(
                 act="IngG (Baden-Württemberg)",
@@ -238,13 +206,7 @@ def rules() -> list[Rule]:
             ),
         ),
         teacher_language_rule(
-            rule_id="bw.licensing.language",
-            state=STATE,
-            prefix=PREFIX,
-            level_parameter=_P_GERMAN,
-            reference=_TEACHER_REF,
-            what="C2, or C1 with a language colloquium",
-            valid_from=ATTESTED_FROM,
+            _LAND, reference=_TEACHER_REF, what="C2, or C1 with a language colloquium"
         ),
         Rule(
             id="bw.compensation.teacher_practice",
@@ -254,8 +216,8 @@ def rules() -> list[Rule]:
             evaluate=_teacher_practice,
             reference=_TEACHER_REF,
             validity=Validity(valid_from=ATTESTED_FROM),
-            jurisdiction=_LAND,
-            selector=Selector(occupation_ids=teachers),
+            jurisdiction=_LAND.jurisdiction,
+            selector=Selector(occupation_ids=_LAND.teachers),
             order=20,
             parameters=(_P_PRACTICE,),
             inputs=("qualification.experience",),
@@ -268,24 +230,19 @@ def rules() -> list[Rule]:
             evaluate=_teacher_measures,
             reference=_TEACHER_REF,
             validity=Validity(valid_from=ATTESTED_FROM),
-            jurisdiction=_LAND,
-            selector=Selector(regulated=True, occupation_ids=teachers),
+            jurisdiction=_LAND.jurisdiction,
+            selector=Selector(regulated=True, occupation_ids=_LAND.teachers),
             order=25,
             parameters=(_P_MAX_COURSE,),
         ),
     ]
-    return out
 
 
 def occupations() -> list[ReferenceOccupation]:
     """Baden-Württemberg's records of the Länder-law occupations."""
-    generic_law = "Land law of Baden-Württemberg (not named by a cited source)"
     return [
-        land_occupation(
+        _LAND.occupation(
             "teacher",
-            prefix=PREFIX,
-            state=STATE,
-            land="Baden-Württemberg",
             legal_reference="Recognition against a Baden-Württemberg teaching qualification by "
             "the Regierungspräsidium Tübingen (the act is not named by the cited sources)",
             source=f"{_TEACHER_SERVICE} | {_TEACHER_SERVICE_DE} | {_RP_TUEBINGEN} | [S15]",
@@ -298,32 +255,15 @@ def occupations() -> list[ReferenceOccupation]:
                 )
             ],
         ),
-        land_occupation(
+        _LAND.occupation(
             "engineer",
-            prefix=PREFIX,
-            state=STATE,
-            land="Baden-Württemberg",
             legal_reference="Ingenieurgesetz Baden-Württemberg of 23 February 2016, §1 para. 1, "
             "§3 (permission by the Ingenieurkammer after a foreign degree)",
             source=f"{_INGG_TEXT} | {_INGG_OLD} | [S16] {_S16} | {_COURT}",
         ),
-        land_occupation(
-            "educator",
-            prefix=PREFIX,
-            state=STATE,
-            land="Baden-Württemberg",
-            legal_reference=generic_law,
+        *_LAND.unnamed_law_occupations(
+            legal_reference="Land law of Baden-Württemberg (not named by a cited source)",
             source="[S5] | domain notes §1.1",
-            unverified=("legal_reference",),
-        ),
-        land_occupation(
-            "social_worker",
-            prefix=PREFIX,
-            state=STATE,
-            land="Baden-Württemberg",
-            legal_reference=generic_law,
-            source="[S5] | domain notes §1.1",
-            unverified=("legal_reference",),
         ),
     ]
 
@@ -331,22 +271,20 @@ def occupations() -> list[ReferenceOccupation]:
 def authorities() -> list[CompetentAuthority]:
     """Baden-Württemberg's bodies for the Länder-law occupations (health bodies are shipped)."""
     return [
-        CompetentAuthority(
+        _LAND.authority(
             id="bw-rp-tuebingen",
             name="Regierungspräsidium Tübingen (recognition of foreign teaching qualifications)",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations={"teacher", "bw.teacher"},
+            occupations=_LAND.teachers,
             source=f"{_RP_TUEBINGEN} | {_TEACHER_SERVICE}",
             note="Assesses and recognises foreign teaching qualifications for all school types "
             "in the whole Land; not competent for other qualifications such as Erzieher.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="bw-ingenieurkammer",
             name="Ingenieurkammer Baden-Württemberg",
             kind=AuthorityKind.ENGINEERS_CHAMBER,
-            states={STATE},
-            occupations={"engineer", "bw.engineer"},
+            occupations=_LAND.engineers,
             source=f"{_INGG_TEXT} | {_COURT} | [S16] {_S16}",
             note="Permission to use the title engineer after a foreign degree (IngG BW 2016 "
             "§1(1) no. 2, §3); it consults the ZAB.",
@@ -354,21 +292,7 @@ def authorities() -> list[CompetentAuthority]:
     ]
 
 
-@hookimpl
-def iqcore_register_rules(register: RuleRegistrar) -> None:
-    register(*rules())
-
-
-@hookimpl
-def iqcore_register_parameters(register: ParameterRegistrar) -> None:
-    register(*parameters())
-
-
-@hookimpl
-def iqcore_register_occupations(register: OccupationRegistrar) -> None:
-    register(*occupations())
-
-
-@hookimpl
-def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
-    register(*authorities())
+iqcore_register_rules = registering(rules)
+iqcore_register_parameters = registering(parameters)
+iqcore_register_occupations = registering(occupations)
+iqcore_register_authorities = registering(authorities)

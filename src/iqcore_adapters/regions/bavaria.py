@@ -35,26 +35,21 @@ import attrs
 from iqcore.model.codes import FederalState
 from iqcore.model.programme import AuthorityKind, CompetentAuthority
 from iqcore.model.qualifications import ReferenceOccupation
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import (
-    AuthorityRegistrar,
-    OccupationRegistrar,
-    ParameterRegistrar,
-    RuleRegistrar,
-)
 from iqcore.procedure.parameters import (
     ACCELERATED_PROCEDURE_IN_FORCE,
     ProcedureParameters,
 )
 from iqcore.procedure.parameters import procedure_parameters as federal_procedure_parameters
 from iqcore.rules.core import Rule
-from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter
+from iqcore.rules.dated import LegalReference, Parameter
 from iqcore_adapters.regions._common import (
     MODELLED_FROM,
     EngineerEra,
+    Land,
     engineer_duration_rule,
     engineer_field_rule,
-    land_occupation,
+    engineer_parameters,
+    registering,
 )
 
 __all__ = [
@@ -77,7 +72,7 @@ __all__ = [
 iqcore_plugin_name = "regions.by"
 STATE = FederalState.BY
 PREFIX = "by"
-_LAND = Jurisdiction.of_state(STATE)
+_LAND = Land(state=STATE, prefix=PREFIX, name="Bayern")
 
 #: The new version of the BayIngG (12 July 2016) came into force on 20 July 2016.
 BAYINGG_2016_IN_FORCE = date(2016, 7, 20)
@@ -113,60 +108,41 @@ _BAYINGG_2016 = LegalReference(
 )
 
 
+_ENGINEER_ERAS = (
+    EngineerEra(
+        valid_from=MODELLED_FROM,
+        valid_until=BAYINGG_2016_IN_FORCE,
+        act="IngG (Bayern, 1970)",
+        reference=_INGG_1970,
+        months=36,
+    ),
+    EngineerEra(
+        valid_from=BAYINGG_2016_IN_FORCE,
+        valid_until=None,
+        act="BayIngG (2016)",
+        reference=_BAYINGG_2016,
+        months=36,
+        ects=180,
+    ),
+)
+
+
 def parameters() -> list[Parameter[Any]]:
     """Bavaria's dated parameters."""
-    return [
-        Parameter.series(
-            id="by.ingg.min_study_months",
-            title="Engineer title: least months of study (BayIngG)",
-            unit="months",
-            jurisdiction=_LAND,
-            values=[
-                (MODELLED_FROM, BAYINGG_2016_IN_FORCE, 36, _INGG_1970),
-                (BAYINGG_2016_IN_FORCE, None, 36, _BAYINGG_2016),
-            ],
-        ),
-        Parameter.constant(
-            id="by.ingg.min_ects",
-            title="Engineer title: least ECTS credits (BayIngG 2016)",
-            unit="ECTS",
-            value=180,
-            valid_from=BAYINGG_2016_IN_FORCE,
-            jurisdiction=_LAND,
-            reference=_BAYINGG_2016,
-        ),
-    ]
+    return engineer_parameters(
+        _LAND,
+        _ENGINEER_ERAS,
+        months_title="Engineer title: least months of study (BayIngG)",
+        ects_title="Engineer title: least ECTS credits (BayIngG 2016)",
+    )
 
 
 def rules() -> list[Rule]:
     """Bavaria's rules (one replaces a federal rule within Bavaria)."""
-    out = engineer_duration_rule(
-        rule_id="by.comparison.duration",
-        state=STATE,
-        prefix=PREFIX,
-        eras=[
-            EngineerEra(
-                valid_from=MODELLED_FROM,
-                valid_until=BAYINGG_2016_IN_FORCE,
-                act="IngG (Bayern, 1970)",
-                reference=_INGG_1970,
-                months_parameter="by.ingg.min_study_months",
-            ),
-            EngineerEra(
-                valid_from=BAYINGG_2016_IN_FORCE,
-                valid_until=None,
-                act="BayIngG (2016)",
-                reference=_BAYINGG_2016,
-                months_parameter="by.ingg.min_study_months",
-                ects_parameter="by.ingg.min_ects",
-            ),
-        ],
-    )
-    out.append(
+    return [
+        *engineer_duration_rule(_LAND, _ENGINEER_ERAS),
         engineer_field_rule(
-            rule_id="by.comparison.engineer_field",
-            state=STATE,
-            prefix=PREFIX,
+            _LAND,
             act="BayIngG",
             reference=LegalReference(
                 act="BayIngG",
@@ -174,90 +150,64 @@ def rules() -> list[Rule]:
                 "study",
                 url=_ENGINEER_SERVICE,
             ),
-        )
-    )
-    return out
+        ),
+    ]
 
 
 def occupations() -> list[ReferenceOccupation]:
     """Bavaria's records of the Länder-law occupations."""
-    generic_law = "Bavarian law (not named by a cited source) with the BayBQFG [S4]"
     return [
-        land_occupation(
+        _LAND.occupation(
             "teacher",
-            prefix=PREFIX,
-            state=STATE,
-            land="Bayern",
             legal_reference="Bayerisches Lehrerbildungsgesetz (BayLBG), Art. 7 para. 4 for "
             "EU/EEA/CH qualifications; recognition as equivalent to a teaching qualification "
             "under the BayLBG",
             source=f"{_TEACHER_EAP} | {_TEACHER_PORTAL} | {_TEACHER_NOTE} | [S15]",
         ),
-        land_occupation(
+        _LAND.occupation(
             "engineer",
-            prefix=PREFIX,
-            state=STATE,
-            land="Bayern",
             legal_reference="Bayerisches Ingenieurgesetz (BayIngG, new version of 12 July 2016, "
             "in force 20 July 2016) with the BayBQFG: permission to use the title after a "
             "foreign degree",
             source=f"{_ENGINEER_EAP} | {_ENGINEER_SERVICE} | {_BAYINGG_DATES} | [S16] {_BAYIKA}",
         ),
-        land_occupation(
-            "educator",
-            prefix=PREFIX,
-            state=STATE,
-            land="Bayern",
-            legal_reference=generic_law,
+        *_LAND.unnamed_law_occupations(
+            legal_reference="Bavarian law (not named by a cited source) with the BayBQFG [S4]",
             source="[S4] https://gesetze.legal/bayern/baybqfg/14a | [S5] | domain notes §1.1",
-            unverified=("legal_reference",),
-        ),
-        land_occupation(
-            "social_worker",
-            prefix=PREFIX,
-            state=STATE,
-            land="Bayern",
-            legal_reference=generic_law,
-            source="[S4] https://gesetze.legal/bayern/baybqfg/14a | [S5] | domain notes §1.1",
-            unverified=("legal_reference",),
         ),
     ]
 
 
 def authorities() -> list[CompetentAuthority]:
     """Bavaria's competent bodies for the Länder-law occupations (health bodies are shipped)."""
-    engineers = frozenset({"engineer", "by.engineer"})
     return [
-        CompetentAuthority(
+        _LAND.authority(
             id="by-ingenieurekammer-bau",
             name="Bayerische Ingenieurekammer-Bau",
             kind=AuthorityKind.ENGINEERS_CHAMBER,
-            states={STATE},
-            occupations=engineers,
+            occupations=_LAND.engineers,
             source=f"{_ENGINEER_EAP} | [S16] {_BAYIKA}",
             website="https://www.bayika.de",
             note="Permission to use the title engineer after a foreign degree, for civil "
             "engineering, building services and supply engineering, and surveying; the "
             "Regierung von Schwaben decides for all other fields. The ZAB assists.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="by-reg-schwaben",
             name="Regierung von Schwaben",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations=engineers,
+            occupations=_LAND.engineers,
             source=_ENGINEER_EAP,
             note="Permission to use the title engineer after a foreign degree, for every field "
             "except civil engineering, building services and supply engineering, and surveying "
             "(those: Bayerische Ingenieurekammer-Bau).",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="by-stmuk",
             name="Bayerisches Staatsministerium für Unterricht und Kultus "
             "(Zeugnisanerkennungsstelle für den Freistaat Bayern)",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations={"teacher", "by.teacher"},
+            occupations=_LAND.teachers,
             source=f"{_TEACHER_EAP} | {_TEACHER_PORTAL} | "
             "https://streifler.de/urteil/vg-munchen/beschluss-m-5-s-175393-2018-02-26",
             note="Applications with EU/EEA/CH teaching qualifications go to the ministry "
@@ -281,7 +231,7 @@ def procedure_parameters() -> ProcedureParameters:
         title="Decision in the accelerated procedure under Art. 14a BayBQFG ('soll')",
         value=base.accelerated_decision.values[-1].value,
         valid_from=ACCELERATED_PROCEDURE_IN_FORCE,
-        jurisdiction=_LAND,
+        jurisdiction=_LAND.jurisdiction,
         replaces=base.accelerated_decision.id,
         reference=LegalReference(
             act="BayBQFG",
@@ -293,21 +243,7 @@ def procedure_parameters() -> ProcedureParameters:
     return attrs.evolve(base, accelerated_decision=decision)
 
 
-@hookimpl
-def iqcore_register_rules(register: RuleRegistrar) -> None:
-    register(*rules())
-
-
-@hookimpl
-def iqcore_register_parameters(register: ParameterRegistrar) -> None:
-    register(*parameters())
-
-
-@hookimpl
-def iqcore_register_occupations(register: OccupationRegistrar) -> None:
-    register(*occupations())
-
-
-@hookimpl
-def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
-    register(*authorities())
+iqcore_register_rules = registering(rules)
+iqcore_register_parameters = registering(parameters)
+iqcore_register_occupations = registering(occupations)
+iqcore_register_authorities = registering(authorities)

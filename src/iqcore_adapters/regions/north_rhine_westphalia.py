@@ -36,23 +36,17 @@ from iqcore.model.people import LanguageScope
 from iqcore.model.programme import AuthorityKind, CompetentAuthority, PriorityArea
 from iqcore.model.qualifications import LanguageRequirement, ReferenceOccupation
 from iqcore.model.training import Module, TrainingScheme
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import (
-    AuthorityRegistrar,
-    OccupationRegistrar,
-    ParameterRegistrar,
-    RuleRegistrar,
-    TrainingSchemeRegistrar,
-)
 from iqcore.rules.core import Rule
-from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter
+from iqcore.rules.dated import LegalReference, Parameter
 from iqcore_adapters.regions._common import (
-    ATTESTED_FROM,
     MODELLED_FROM,
     EngineerEra,
+    Land,
     engineer_duration_rule,
     engineer_field_rule,
-    land_occupation,
+    engineer_parameters,
+    registering,
+    teacher_german_parameter,
     teacher_language_rule,
 )
 
@@ -76,7 +70,7 @@ __all__ = [
 iqcore_plugin_name = "regions.nw"
 STATE = FederalState.NW
 PREFIX = "nw"
-_LAND = Jurisdiction.of_state(STATE)
+_LAND = Land(state=STATE, prefix=PREFIX, name="Nordrhein-Westfalen")
 
 _INGG_TEXT = "https://recht.nrw.de/lmi/owa/br_show_historie?p_id=2227"
 _BR_ARNSBERG_ENG = "https://www.bra.nrw.de/367314"
@@ -118,28 +112,25 @@ _TEACHER_REF = LegalReference(
     section="§1 para. 3 no. 2 (German at least C1; stand date not given)",
     url=_DETMOLD,
 )
-_P_GERMAN = "nw.teacher.german_level"
+_ENGINEER_ERAS = (
+    EngineerEra(
+        valid_from=MODELLED_FROM, valid_until=None, act="IngG NRW", reference=_INGG, months=36
+    ),
+)
 
 
 def parameters() -> list[Parameter[Any]]:
     """North Rhine-Westphalia's dated parameters."""
     return [
-        Parameter.constant(
-            id="nw.ingg.min_study_months",
-            title="Engineer title: least months of study (IngG NRW: three study years)",
-            unit="months",
-            value=36,
-            valid_from=MODELLED_FROM,
-            jurisdiction=_LAND,
-            reference=_INGG,
+        *engineer_parameters(
+            _LAND,
+            _ENGINEER_ERAS,
+            months_title="Engineer title: least months of study (IngG NRW: three study years)",
         ),
-        Parameter.constant(
-            id=_P_GERMAN,
+        teacher_german_parameter(
+            _LAND,
+            level=CefrLevel.C1,
             title="Teachers: German level (third-country applications: condition for processing)",
-            unit="CEFR",
-            value=CefrLevel.C1.value,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_TEACHER_REF,
         ),
     ]
@@ -147,25 +138,10 @@ def parameters() -> list[Parameter[Any]]:
 
 def rules() -> list[Rule]:
     """North Rhine-Westphalia's rules (two replace federal rules within the Land)."""
-    out = engineer_duration_rule(
-        rule_id="nw.comparison.duration",
-        state=STATE,
-        prefix=PREFIX,
-        eras=[
-            EngineerEra(
-                valid_from=MODELLED_FROM,
-                valid_until=None,
-                act="IngG NRW",
-                reference=_INGG,
-                months_parameter="nw.ingg.min_study_months",
-            )
-        ],
-    )
-    out += [
+    return [
+        *engineer_duration_rule(_LAND, _ENGINEER_ERAS),
         engineer_field_rule(
-            rule_id="nw.comparison.engineer_field",
-            state=STATE,
-            prefix=PREFIX,
+            _LAND,
             act="IngG NRW",
             reference=LegalReference(
                 act="IngG NRW (1970)",
@@ -173,28 +149,15 @@ def rules() -> list[Rule]:
                 url=_INGG_TEXT,
             ),
         ),
-        teacher_language_rule(
-            rule_id="nw.licensing.language",
-            state=STATE,
-            prefix=PREFIX,
-            level_parameter=_P_GERMAN,
-            reference=_TEACHER_REF,
-            what="C1",
-            valid_from=ATTESTED_FROM,
-        ),
+        teacher_language_rule(_LAND, reference=_TEACHER_REF, what="C1"),
     ]
-    return out
 
 
 def occupations() -> list[ReferenceOccupation]:
     """North Rhine-Westphalia's records of the Länder-law occupations."""
-    generic_law = "Land professional law (not named by a cited source) with the BQFG NRW (2013)"
     return [
-        land_occupation(
+        _LAND.occupation(
             "teacher",
-            prefix=PREFIX,
-            state=STATE,
-            land="Nordrhein-Westfalen",
             legal_reference="AnerkennungsVO Berufsqualifikation Lehramt; Lehrkräftezugangs"
             "verordnung (LZV NRW)",
             source=f"{_DETMOLD} | {_ARNSBERG} | {_SCHULMINISTERIUM} | {_LAQUILA} | [S15]",
@@ -206,78 +169,56 @@ def occupations() -> list[ReferenceOccupation]:
                 )
             ],
         ),
-        land_occupation(
+        _LAND.occupation(
             "engineer",
-            prefix=PREFIX,
-            state=STATE,
-            land="Nordrhein-Westfalen",
             legal_reference="Ingenieurgesetz NRW (IngG NRW, 1970) §§1-2; procedure under the "
             "BQFG NRW (§2(6) IngG NRW)",
             source=f"{_BR_DUS_ENG} | {_BR_KOELN_ENG} | {_BR_ARNSBERG_ENG} | {_INGG_TEXT} | [S16]",
         ),
-        land_occupation(
-            "educator",
-            prefix=PREFIX,
-            state=STATE,
-            land="Nordrhein-Westfalen",
-            legal_reference=generic_law,
+        *_LAND.unnamed_law_occupations(
+            legal_reference="Land professional law (not named by a cited source) with the "
+            "BQFG NRW (2013)",
             source=f"{_BQFG_NRW} (BQFG NRW 2013) | [S5] | domain notes §1.1",
-            unverified=("legal_reference",),
-        ),
-        land_occupation(
-            "social_worker",
-            prefix=PREFIX,
-            state=STATE,
-            land="Nordrhein-Westfalen",
-            legal_reference=generic_law,
-            source=f"{_BQFG_NRW} (BQFG NRW 2013) | [S5] | domain notes §1.1",
-            unverified=("legal_reference",),
         ),
     ]
 
 
 def authorities() -> list[CompetentAuthority]:
     """North Rhine-Westphalia's bodies for the Länder-law occupations (ZAG-aH is shipped)."""
-    engineers = frozenset({"engineer", "nw.engineer"})
-    teachers = frozenset({"teacher", "nw.teacher"})
     return [
-        CompetentAuthority(
+        _LAND.authority(
             id="nw-bezreg-detmold-teachers",
             name="Bezirksregierung Detmold – Anerkennungsstelle für den Lehrkräftebereich",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations=teachers,
+            occupations=_LAND.teachers,
             source=f"{_DETMOLD} | {_SCHULMINISTERIUM}",
             note="Central office for teaching qualifications from third countries (outside the "
             "EU, the EEA and Switzerland); German at C1 is a condition for processing.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="nw-bezreg-arnsberg-teachers",
             name="Bezirksregierung Arnsberg – Anerkennungsstelle für den Lehrkräftebereich",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations=teachers,
+            occupations=_LAND.teachers,
             source=f"{_ARNSBERG} | {_SCHULMINISTERIUM}",
             note="Central office for teaching qualifications from the EU, the EEA and "
             "Switzerland; the procedure is free of administrative fees.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="nw-bezirksregierung-engineers",
             name="Bezirksregierung of the place of residence (Arnsberg, Detmold, Düsseldorf, "
             "Köln or Münster)",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations=engineers,
+            occupations=_LAND.engineers,
             source=f"{_BR_DUS_ENG} | {_BR_KOELN_ENG} | {_BR_ARNSBERG_ENG} | {_IKBAU}",
             note="Permission to use the title engineer after a foreign degree (IngG NRW §2); "
             "without a residence in NRW, the Bezirksregierung of the employer's seat.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="nw-ingenieurkammer-bau",
             name="Ingenieurkammer-Bau Nordrhein-Westfalen",
             kind=AuthorityKind.ENGINEERS_CHAMBER,
-            states={STATE},
-            occupations=engineers,
+            occupations=_LAND.engineers,
             source=f"{_IKBAU} | {_BR_ARNSBERG_ENG}",
             website="https://ikbaunrw.de",
             note="Since 31 August 2018 applicants in the building sector who want to become "
@@ -297,7 +238,7 @@ def schemes() -> list[TrainingScheme]:
             priority_area=PriorityArea.QUALIFICATION_RECOGNITION_ACT,
             source=_QUALIFYING,
             network_id=None,
-            target_occupations={"engineer", "nw.engineer"},
+            target_occupations=_LAND.engineers,
             modules=[
                 Module(
                     id="language-career-workshops",
@@ -322,26 +263,8 @@ def schemes() -> list[TrainingScheme]:
     ]
 
 
-@hookimpl
-def iqcore_register_rules(register: RuleRegistrar) -> None:
-    register(*rules())
-
-
-@hookimpl
-def iqcore_register_parameters(register: ParameterRegistrar) -> None:
-    register(*parameters())
-
-
-@hookimpl
-def iqcore_register_occupations(register: OccupationRegistrar) -> None:
-    register(*occupations())
-
-
-@hookimpl
-def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
-    register(*authorities())
-
-
-@hookimpl
-def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
-    register(*schemes())
+iqcore_register_rules = registering(rules)
+iqcore_register_parameters = registering(parameters)
+iqcore_register_occupations = registering(occupations)
+iqcore_register_authorities = registering(authorities)
+iqcore_register_training_schemes = registering(schemes)

@@ -31,22 +31,16 @@ from iqcore.model.codes import CefrLevel, FederalState
 from iqcore.model.people import LanguageScope
 from iqcore.model.programme import AuthorityKind, CompetentAuthority
 from iqcore.model.qualifications import LanguageRequirement, ReferenceOccupation
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import (
-    AuthorityRegistrar,
-    OccupationRegistrar,
-    ParameterRegistrar,
-    RuleRegistrar,
-)
 from iqcore.rules.core import Rule
-from iqcore.rules.dated import Jurisdiction, LegalReference, Parameter
+from iqcore.rules.dated import LegalReference, Parameter
 from iqcore_adapters.regions._common import (
-    ATTESTED_FROM,
-    MODELLED_FROM,
     EngineerEra,
+    Land,
     engineer_duration_rule,
     engineer_field_rule,
-    land_occupation,
+    engineer_parameters,
+    registering,
+    teacher_german_parameter,
     teacher_language_rule,
 )
 
@@ -69,7 +63,7 @@ __all__ = [
 iqcore_plugin_name = "regions.sn"
 STATE = FederalState.SN
 PREFIX = "sn"
-_LAND = Jurisdiction.of_state(STATE)
+_LAND = Land(state=STATE, prefix=PREFIX, name="Sachsen")
 
 #: The SächsIngG as amended in 2014 (six semesters) applies from 1 May 2014.
 SAECHSINGG_SIX_SEMESTERS = date(2014, 5, 1)
@@ -103,46 +97,44 @@ _FEE_REF = LegalReference(
     "[S9c] (stand date not given)",
     url=_S9C,
 )
-_P_GERMAN = "sn.teacher.german_level"
+_ENGINEER_ERAS = (
+    EngineerEra(
+        valid_from=SAECHSINGG_SIX_SEMESTERS,
+        valid_until=None,
+        act="SächsIngG",
+        reference=_SAECHSINGG,
+        months=36,
+    ),
+)
 
 
 def parameters() -> list[Parameter[Any]]:
     """Saxony's dated parameters (the teachers' fee range included)."""
     return [
-        Parameter.constant(
-            id="sn.ingg.min_study_months",
-            title="Engineer title: least months of study (SächsIngG: six semesters full-time)",
-            unit="months",
-            value=36,
-            valid_from=SAECHSINGG_SIX_SEMESTERS,
-            jurisdiction=_LAND,
-            reference=_SAECHSINGG,
+        *engineer_parameters(
+            _LAND,
+            _ENGINEER_ERAS,
+            months_title="Engineer title: least months of study (SächsIngG: six semesters "
+            "full-time)",
         ),
-        Parameter.constant(
-            id=_P_GERMAN,
+        teacher_german_parameter(
+            _LAND,
+            level=CefrLevel.C1,
             title="Teachers: German level that may be asked for at employment",
-            unit="CEFR",
-            value=CefrLevel.C1.value,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_TEACHER_REF,
         ),
-        Parameter.constant(
+        _LAND.constant(
             id="sn.teacher.fee_min_eur",
             title="Teachers: lowest fee of the recognition procedure",
             unit="EUR",
             value=205,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_FEE_REF,
         ),
-        Parameter.constant(
+        _LAND.constant(
             id="sn.teacher.fee_max_eur",
             title="Teachers: highest fee of the recognition procedure",
             unit="EUR",
             value=475,
-            valid_from=ATTESTED_FROM,
-            jurisdiction=_LAND,
             reference=_FEE_REF,
         ),
     ]
@@ -150,55 +142,29 @@ def parameters() -> list[Parameter[Any]]:
 
 def rules() -> list[Rule]:
     """Saxony's rules (two replace federal rules within the Land)."""
-    out = engineer_duration_rule(
-        rule_id="sn.comparison.duration",
-        state=STATE,
-        prefix=PREFIX,
-        eras=[
-            EngineerEra(
-                valid_from=SAECHSINGG_SIX_SEMESTERS,
-                valid_until=None,
-                act="SächsIngG",
-                reference=_SAECHSINGG,
-                months_parameter="sn.ingg.min_study_months",
-            )
-        ],
-    )
-    out += [
+    return [
+        *engineer_duration_rule(_LAND, _ENGINEER_ERAS),
+        # The subject requirement is older than the 2014 minimum (1993 act, §1 para. 1).
         engineer_field_rule(
-            rule_id="sn.comparison.engineer_field",
-            state=STATE,
-            prefix=PREFIX,
+            _LAND,
             act="SächsIngG",
             reference=LegalReference(
                 act="SächsIngG",
                 section="§1 para. 1: technical or natural-science study",
                 url=_SAECHSINGG_1993,
             ),
-            valid_from=MODELLED_FROM,
         ),
         teacher_language_rule(
-            rule_id="sn.licensing.language",
-            state=STATE,
-            prefix=PREFIX,
-            level_parameter=_P_GERMAN,
-            reference=_TEACHER_REF,
-            what="C1 may be asked for at employment",
-            valid_from=ATTESTED_FROM,
+            _LAND, reference=_TEACHER_REF, what="C1 may be asked for at employment"
         ),
     ]
-    return out
 
 
 def occupations() -> list[ReferenceOccupation]:
     """Saxony's records of the Länder-law occupations."""
-    generic_law = "Saxon law (not named by a cited source)"
     return [
-        land_occupation(
+        _LAND.occupation(
             "teacher",
-            prefix=PREFIX,
-            state=STATE,
-            land="Sachsen",
             legal_reference="Gesetz zur Anerkennung beruflicher Befähigungsnachweise für Lehrer "
             "aus dem Ausland (BefäAnG Lehrer); LAPO I, LAPO II, LehrerQualiVO",
             source=f"{_TEACHER_FIM} | {_TEACHER_SERVICE} | [S9c] {_S9C} | {_S9C_NOTES}",
@@ -210,32 +176,15 @@ def occupations() -> list[ReferenceOccupation]:
                 )
             ],
         ),
-        land_occupation(
+        _LAND.occupation(
             "engineer",
-            prefix=PREFIX,
-            state=STATE,
-            land="Sachsen",
             legal_reference="Sächsisches Ingenieurgesetz (SächsIngG) §1, §34: entry in the "
             "special register of the Ingenieurkammer Sachsen after a foreign degree",
             source=f"{_IK_SACHSEN} | {_SAECHSINGG_2014} | {_SAECHSINGG_1993} | [S16]",
         ),
-        land_occupation(
-            "educator",
-            prefix=PREFIX,
-            state=STATE,
-            land="Sachsen",
-            legal_reference=generic_law,
+        *_LAND.unnamed_law_occupations(
+            legal_reference="Saxon law (not named by a cited source)",
             source="[S5] | domain notes §1.1",
-            unverified=("legal_reference",),
-        ),
-        land_occupation(
-            "social_worker",
-            prefix=PREFIX,
-            state=STATE,
-            land="Sachsen",
-            legal_reference=generic_law,
-            source="[S5] | domain notes §1.1",
-            unverified=("legal_reference",),
         ),
     ]
 
@@ -243,33 +192,30 @@ def occupations() -> list[ReferenceOccupation]:
 def authorities() -> list[CompetentAuthority]:
     """Saxony's competent bodies (teachers, engineers, doctors)."""
     return [
-        CompetentAuthority(
+        _LAND.authority(
             id="sn-lasub",
             name="Landesamt für Schule und Bildung – Zeugnisanerkennungsstelle",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
-            occupations={"teacher", "sn.teacher"},
+            occupations=_LAND.teachers,
             source=f"[S9c] {_S9C} | {_TEACHER_FIM} | {_TEACHER_SERVICE}",
             note="Recognises foreign teaching qualifications (BefäAnG Lehrer). Fee EUR 205-475 "
             "depending on the effort, payable in instalments; waived for BVFG beneficiaries "
             "applying within three years of taking up residence [S9c].",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="sn-ingenieurkammer",
             name="Ingenieurkammer Sachsen",
             kind=AuthorityKind.ENGINEERS_CHAMBER,
-            states={STATE},
-            occupations={"engineer", "sn.engineer"},
+            occupations=_LAND.engineers,
             source=f"{_IK_SACHSEN} | {_IK_FEE}",
             note="Finds a foreign qualification equivalent and enters the holder in its special "
             "register (§34 SächsIngG); fee EUR 360 under its fee schedule of 11 April 2019 "
             "(as amended) according to its information sheet.",
         ),
-        CompetentAuthority(
+        _LAND.authority(
             id="sn-lds",
             name="Landesdirektion Sachsen",
             kind=AuthorityKind.LAND_AUTHORITY,
-            states={STATE},
             occupations={"doctor"},
             source=f"[S13] {_S13_LDS}",
             note="Named by the notes [S13] for doctors (licence to practise medicine). "
@@ -278,21 +224,7 @@ def authorities() -> list[CompetentAuthority]:
     ]
 
 
-@hookimpl
-def iqcore_register_rules(register: RuleRegistrar) -> None:
-    register(*rules())
-
-
-@hookimpl
-def iqcore_register_parameters(register: ParameterRegistrar) -> None:
-    register(*parameters())
-
-
-@hookimpl
-def iqcore_register_occupations(register: OccupationRegistrar) -> None:
-    register(*occupations())
-
-
-@hookimpl
-def iqcore_register_authorities(register: AuthorityRegistrar) -> None:
-    register(*authorities())
+iqcore_register_rules = registering(rules)
+iqcore_register_parameters = registering(parameters)
+iqcore_register_occupations = registering(occupations)
+iqcore_register_authorities = registering(authorities)
