@@ -984,10 +984,19 @@ class PostgresStore:
                     copy.set_types(["text", "text", "text", "int4", "text", "bytea"])
                     for row in rows:
                         copy.write_row(row)
+                # A plain INSERT costs about a third less than an upsert, so find out first
+                # whether any staged key exists (one primary-key probe per row; no one else
+                # can insert into this network meanwhile: its writers queue at the chain head)
+                exists = cur.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pg_temp.iqcore_stage s WHERE (SELECT true"
+                    f" FROM {s}.records r WHERE r.network = %s AND r.kind = s.kind"
+                    " AND r.id = s.id LIMIT 1))",
+                    (self._network,),
+                ).fetchone()
                 cur.execute(
                     f"INSERT INTO {s}.records (network, kind, id, migrant_id, schema_version,"
                     " idx, doc) SELECT %s, kind, id, migrant_id, schema_version, idx::jsonb, doc"
-                    " FROM pg_temp.iqcore_stage" + upsert,
+                    " FROM pg_temp.iqcore_stage" + (upsert if exists is None or exists[0] else ""),
                     (self._network,),
                 )
                 cur.execute("TRUNCATE pg_temp.iqcore_stage")
