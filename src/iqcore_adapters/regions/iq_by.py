@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from iqcore.model.codes import CefrLevel
 from iqcore.model.people import LanguageScope
-from iqcore.model.programme import PriorityArea, RegionalNetwork
+from iqcore.model.programme import PriorityArea
 from iqcore.model.training import LanguagePrerequisite, Module, TrainingScheme
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import NetworkRegistrar, TrainingSchemeRegistrar
-from iqcore_adapters.regions._network import shipped_network
+from iqcore_adapters.regions._network import network_record, registering, registering_network
 
 __all__ = [
     "LAND_PLUGIN",
@@ -43,9 +41,7 @@ _ABI = (
 )
 
 
-def network() -> RegionalNetwork:
-    """The network's record."""
-    return shipped_network(NETWORK_ID)
+network = network_record(NETWORK_ID)
 
 
 def schemes() -> list[TrainingScheme]:
@@ -74,12 +70,5 @@ def schemes() -> list[TrainingScheme]:
     ]
 
 
-@hookimpl
-def iqcore_register_networks(register: NetworkRegistrar) -> None:
-    # The shipped record, registered as this plugin's own (replace=True: same id and Land).
-    register(network(), replace=True)
-
-
-@hookimpl
-def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
-    register(*schemes())
+iqcore_register_networks = registering_network(network)
+iqcore_register_training_schemes = registering(schemes)

@@ -12,11 +12,9 @@ network and its training scheme with a source:
 from __future__ import annotations
 
 from iqcore.model.decisions import CompensationMeasureType
-from iqcore.model.programme import PriorityArea, RegionalNetwork
+from iqcore.model.programme import PriorityArea
 from iqcore.model.training import Module, TrainingScheme
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import NetworkRegistrar, TrainingSchemeRegistrar
-from iqcore_adapters.regions._network import shipped_network
+from iqcore_adapters.regions._network import network_record, registering, registering_network
 
 __all__ = [
     "LAND_PLUGIN",
@@ -41,9 +39,7 @@ _IQUAMED = (
 )
 
 
-def network() -> RegionalNetwork:
-    """The network's record."""
-    return shipped_network(NETWORK_ID)
+network = network_record(NETWORK_ID)
 
 
 def schemes() -> list[TrainingScheme]:
@@ -71,12 +67,5 @@ def schemes() -> list[TrainingScheme]:
     ]
 
 
-@hookimpl
-def iqcore_register_networks(register: NetworkRegistrar) -> None:
-    # The shipped record, registered as this plugin's own (replace=True: same id and Land).
-    register(network(), replace=True)
-
-
-@hookimpl
-def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
-    register(*schemes())
+iqcore_register_networks = registering_network(network)
+iqcore_register_training_schemes = registering(schemes)

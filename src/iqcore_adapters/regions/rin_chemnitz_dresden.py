@@ -1,21 +1,18 @@
 """RIN Chemnitz-Dresden (``rin-chemnitz-dresden``, 2023-2025): ``regions.rin-chemnitz-dresden``.
 
-Saxony's law (occupations, rules, parameters, competent bodies)
-comes from the Land plugin ``regions.sn``.
-This plugin adds the network as iqcore ships it (name, Land, phases and source; what the
-sources do not confirm is in :func:`iqcore.reference_data.caveat`).
-
-No training scheme of this network is confirmed by a cited source, so none is listed; a
-network team adds its own with :func:`schemes`.
+Saxony's law comes from the Land plugin ``regions.sn``; this plugin adds the
+network as iqcore ships it and no training scheme (none is confirmed by a cited source; see
+:mod:`iqcore_adapters.regions._network`).
 """
 
 from __future__ import annotations
 
-from iqcore.model.programme import RegionalNetwork
-from iqcore.model.training import TrainingScheme
-from iqcore.plugins.hookspecs import hookimpl
-from iqcore.plugins.registrars import NetworkRegistrar, TrainingSchemeRegistrar
-from iqcore_adapters.regions._network import shipped_network
+from iqcore_adapters.regions._network import (
+    network_record,
+    no_schemes,
+    registering,
+    registering_network,
+)
 
 __all__ = [
     "LAND_PLUGIN",
@@ -33,23 +30,7 @@ NETWORK_ID = "rin-chemnitz-dresden"
 #: The plugin that brings the network's Land law.
 LAND_PLUGIN = "regions.sn"
 
-
-def network() -> RegionalNetwork:
-    """The network's record."""
-    return shipped_network(NETWORK_ID)
-
-
-def schemes() -> list[TrainingScheme]:
-    """The network's training schemes: none is confirmed by a cited source."""
-    return []
-
-
-@hookimpl
-def iqcore_register_networks(register: NetworkRegistrar) -> None:
-    # The shipped record, registered as this plugin's own (replace=True: same id and Land).
-    register(network(), replace=True)
-
-
-@hookimpl
-def iqcore_register_training_schemes(register: TrainingSchemeRegistrar) -> None:
-    register(*schemes())
+network = network_record(NETWORK_ID)
+schemes = no_schemes
+iqcore_register_networks = registering_network(network)
+iqcore_register_training_schemes = registering(schemes)
