@@ -101,11 +101,21 @@ def test_crash_at_a_random_moment_loses_no_acknowledged_record(tmp_path: Path) -
 
         pid = _fork(child)
         os.close(write_fd)
-        time.sleep(rng.uniform(0.0, 0.25))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        # The moment is drawn relative to the child's own progress, so that the kills land
+        # mid-write on a fast machine as on a slow one: after a random number of acknowledged
+        # chunks, plus a random fraction of a chunk's time.
+        wait_for = rng.randrange(0, PER_TRIAL // CHUNK)
         with os.fdopen(read_fd, "rb") as pipe:
-            acks = [int(line) for line in pipe.read().split()]
+            acks: list[int] = []
+            while len(acks) < wait_for:
+                line = pipe.readline()
+                if not line:
+                    break
+                acks.append(int(line))
+            time.sleep(rng.uniform(0.0, 0.01))
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            acks.extend(int(line) for line in pipe.read().split())
         acknowledged = max(acks, default=0)
         if os.WIFSIGNALED(status):
             killed_mid_write += 1
